@@ -28,6 +28,9 @@ public sealed record EntryPointConfig
     public UdpConfig Udp { get; init; } = new();
 
     public EntryPointObservabilityConfig Observability { get; init; } = new();
+
+    /// <summary>Where this entry point was written, for error messages.</summary>
+    public SourceLocation Location { get; init; }
 }
 
 public sealed record EntryPointTransportConfig

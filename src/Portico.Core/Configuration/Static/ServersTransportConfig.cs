@@ -1,3 +1,5 @@
+using Portico.Configuration.Parsing;
+
 namespace Portico.Configuration.Static;
 
 /// <summary>The default HTTP servers transport (static <c>serversTransport</c>).</summary>
@@ -11,4 +13,7 @@ public sealed record ServersTransportConfig
     public int MaxIdleConnsPerHost { get; init; } = 200;
 
     public Dynamic.ForwardingTimeoutsConfig ForwardingTimeouts { get; init; } = new();
+
+    /// <summary>Accepted for compatibility; SPIFFE is not implemented yet.</summary>
+    public ConfigNode? Spiffe { get; init; }
 }

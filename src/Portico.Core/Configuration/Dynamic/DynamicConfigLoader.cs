@@ -1,0 +1,114 @@
+using Portico.Configuration.Parsing;
+
+namespace Portico.Configuration.Dynamic;
+
+/// <summary>
+/// Turns dynamic (routing) configuration text into a <see cref="DynamicConfig"/>, and merges the files of a
+/// directory the way Traefik's file provider does.
+/// </summary>
+internal static partial class DynamicConfigLoader
+{
+    private static readonly string[] RawNamedSections = ["routers", "services", "middlewares", "serversTransports"];
+
+    /// <summary>
+    /// Reads and binds one YAML document. Returns null when the text does not parse, so the provider keeps its last
+    /// good configuration; binding errors are collected and the configuration is still returned without the broken
+    /// values. Items whose names contain '@' (reserved for <c>name@provider</c>) are reported and removed.
+    /// </summary>
+    public static DynamicConfig? Load(string text, string sourceName, List<ConfigError> errors)
+    {
+        var root = YamlConfigReader.Read(text, sourceName, errors);
+        if (root is null)
+        {
+            return null;
+        }
+
+        var config = ConfigBinder.Bind<DynamicConfig>(root, string.Empty, errors);
+        return RemoveReservedNames(config, errors);
+    }
+
+    private static DynamicConfig RemoveReservedNames(DynamicConfig config, List<ConfigError> errors)
+    {
+        if (config.Http is { } http)
+        {
+            config = config with
+            {
+                Http = http with
+                {
+                    Routers = WithoutReserved(http.Routers, "router", errors),
+                    Services = WithoutReserved(http.Services, "service", errors),
+                    Middlewares = WithoutReserved(http.Middlewares, "middleware", errors),
+                    ServersTransports = WithoutReserved(http.ServersTransports, "serversTransport", errors),
+                },
+            };
+        }
+
+        return config with
+        {
+            Tcp = RawWithoutReserved(config.Tcp, "TCP", errors),
+            Udp = RawWithoutReserved(config.Udp, "UDP", errors),
+        };
+    }
+
+    private static IReadOnlyDictionary<string, T> WithoutReserved<T>(IReadOnlyDictionary<string, T> items, string kind, List<ConfigError> errors)
+        where T : notnull
+    {
+        Dictionary<string, T>? kept = null;
+        foreach (var (name, item) in items)
+        {
+            if (name.Contains('@', StringComparison.Ordinal))
+            {
+                errors.Add(new ConfigError($"{kind} \"{name}\"", "the name must not contain '@' (it is reserved for name@provider references)", LocationOf(item)));
+                kept ??= new Dictionary<string, T>(items, StringComparer.Ordinal);
+                kept.Remove(name);
+            }
+        }
+
+        return kept ?? items;
+    }
+
+    private static ConfigNode? RawWithoutReserved(ConfigNode? protocol, string label, List<ConfigError> errors)
+    {
+        if (protocol is not { Kind: ConfigNodeKind.Mapping })
+        {
+            return protocol;
+        }
+
+        var changed = false;
+        var sections = new List<KeyValuePair<string, ConfigNode>>(protocol.Entries.Count);
+        foreach (var (sectionName, section) in protocol.Entries)
+        {
+            if (section.Kind != ConfigNodeKind.Mapping || Array.FindIndex(RawNamedSections, s => s.Equals(sectionName, StringComparison.OrdinalIgnoreCase)) < 0)
+            {
+                sections.Add(new(sectionName, section));
+                continue;
+            }
+
+            var kept = new List<KeyValuePair<string, ConfigNode>>(section.Entries.Count);
+            foreach (var item in section.Entries)
+            {
+                if (item.Key.Contains('@', StringComparison.Ordinal))
+                {
+                    var kind = sectionName.TrimEnd('s');
+                    errors.Add(new ConfigError($"{label} {kind} \"{item.Key}\"", "the name must not contain '@' (it is reserved for name@provider references)", item.Value.Location));
+                    changed = true;
+                }
+                else
+                {
+                    kept.Add(item);
+                }
+            }
+
+            sections.Add(new(sectionName, ConfigNode.Mapping(kept, section.Location)));
+        }
+
+        return changed ? ConfigNode.Mapping(sections, protocol.Location) : protocol;
+    }
+
+    internal static SourceLocation LocationOf(object? item) => item switch
+    {
+        null => SourceLocation.None,
+        ConfigNode node => node.Location,
+        _ => ConfigTypeInfo.Get(item.GetType()).LocationProperty?.GetValue(item) is SourceLocation location ? location : SourceLocation.None,
+    };
+}
