@@ -20,20 +20,23 @@ internal static class YamlConfigReader
     public static ConfigNode? Read(string text, string sourceName, List<ConfigError> errors)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             var message = ex.InnerException is { } inner && ex.Message.Contains("See inner exception", StringComparison.Ordinal) ? inner.Message : ex.Message;
-            errors.Add(new ConfigError(sourceName, "invalid YAML: " + message, new SourceLocation(sourceName, (int)ex.Start.Line, (int)ex.Start.Column)));
+            errors.Add(new ConfigError("syntax", "invalid YAML: " + message, new SourceLocation(sourceName, (int)ex.Start.Line, (int)ex.Start.Column)));
             return null;
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // Older YamlDotNet versions surface exact duplicate keys as a dictionary insertion failure.
-            errors.Add(new ConfigError(sourceName, "invalid YAML: " + ex.Message, new SourceLocation(sourceName, 0, 0)));
+            // YamlDotNet's scanner fails this way on some malformed flow collections; report where parsing stopped.
+            var mark = parser.Current?.End;
+            var location = mark is { } m ? new SourceLocation(sourceName, (int)m.Line, (int)m.Column) : new SourceLocation(sourceName, 0, 0);
+            errors.Add(new ConfigError("syntax", "invalid YAML: malformed content after this point (unclosed [ or {?)", location));
             return null;
         }
 
