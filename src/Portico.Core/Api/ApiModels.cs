@@ -1,0 +1,75 @@
+using Portico.Configuration.Static;
+using Portico.Runtime;
+
+namespace Portico.Api;
+
+/// <summary>The JSON shapes of Traefik's API (field names as Traefik writes them).</summary>
+internal static class ApiModels
+{
+    public static object Router(RouterInfo r) => new
+    {
+        r.EntryPoints,
+        r.Middlewares,
+        r.Service,
+        r.Rule,
+        r.RuleSyntax,
+        r.Priority,
+        Tls = r.Tls ? new { } : null,
+        r.Status,
+        Error = r.Errors.Count > 0 ? r.Errors.Select(e => e.Message).ToArray() : null,
+        Using = r.Status == ItemStatus.Disabled ? null : r.EntryPoints,
+        r.Name,
+        r.Provider,
+    };
+
+    public static object Service(ServiceInfo s) => new
+    {
+        LoadBalancer = s.Config?.LoadBalancer,
+        Weighted = s.Config?.Weighted,
+        Mirroring = s.Config?.Mirroring,
+        Failover = s.Config?.Failover,
+        s.Status,
+        Error = s.Errors.Count > 0 ? s.Errors.Select(e => e.Message).ToArray() : null,
+        UsedBy = s.UsedBy,
+        s.Name,
+        s.Provider,
+        s.Type,
+    };
+
+    public static object Middleware(MiddlewareInfo m) => new
+    {
+        m.Type,
+        m.Status,
+        Error = m.Errors.Count > 0 ? m.Errors.Select(e => e.Message).ToArray() : null,
+        UsedBy = m.UsedBy,
+        m.Name,
+        m.Provider,
+    };
+
+    public static object Counts(IEnumerable<string> statuses)
+    {
+        int total = 0, warnings = 0, errors = 0;
+        foreach (var status in statuses)
+        {
+            total++;
+            if (status == ItemStatus.Warning)
+            {
+                warnings++;
+            }
+            else if (status == ItemStatus.Disabled)
+            {
+                errors++;
+            }
+        }
+
+        return new { Total = total, Warnings = warnings, Errors = errors };
+    }
+
+    internal sealed record EntryPointModel(
+        string Name,
+        string? Address,
+        bool AsDefault,
+        EntryPointTransportConfig Transport,
+        ForwardedHeadersConfig ForwardedHeaders,
+        EntryPointHttpConfig Http);
+}

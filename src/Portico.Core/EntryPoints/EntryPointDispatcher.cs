@@ -1,0 +1,169 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Portico.Configuration.Static;
+using Portico.Forwarding;
+using Portico.Routing;
+using Portico.Runtime;
+
+namespace Portico.EntryPoints;
+
+/// <summary>
+/// The request side of an entry point: reads the live snapshot once, applies the entry point's policies
+/// (forwarded headers, path sanitising, encoded characters, keep-alive limits), matches a router and runs its pipeline.
+/// </summary>
+internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContext>
+{
+    private static readonly byte[] NotFoundBody = "404 page not found\n"u8.ToArray();
+
+    private readonly string _name;
+    private readonly RuntimeHolder _holder;
+    private readonly ForwardedHeaders _forwardedHeaders;
+    private readonly EntryPointHttpConfig _http;
+    private readonly int _keepAliveMaxRequests;
+    private readonly TimeSpan _keepAliveMaxTime;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public EntryPointDispatcher(string name, EntryPointConfig config, RuntimeHolder holder, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        _name = name;
+        _holder = holder;
+        _http = config.Http;
+        _forwardedHeaders = new ForwardedHeaders(config.ForwardedHeaders);
+        _keepAliveMaxRequests = config.Transport.KeepAliveMaxRequests;
+        _keepAliveMaxTime = config.Transport.KeepAliveMaxTime;
+        _time = time;
+        _logger = loggerFactory.CreateLogger("Portico.EntryPoints");
+    }
+
+    public HttpContext CreateContext(IFeatureCollection contextFeatures)
+    {
+        // Kestrel keeps one context per connection when the application asks: reuse it as ASP.NET's hosting layer does.
+        if (contextFeatures is IHostContextContainer<HttpContext> container)
+        {
+            if (container.HostContext is DefaultHttpContext reused)
+            {
+                reused.Initialize(contextFeatures);
+                return reused;
+            }
+
+            var created = new DefaultHttpContext(contextFeatures);
+            container.HostContext = created;
+            return created;
+        }
+
+        return new DefaultHttpContext(contextFeatures);
+    }
+
+    public void DisposeContext(HttpContext context, Exception? exception)
+    {
+        if (context is DefaultHttpContext defaultContext)
+        {
+            defaultContext.Uninitialize();
+        }
+    }
+
+    public Task ProcessRequestAsync(HttpContext context)
+    {
+        // 1. One snapshot for the whole request, however many reloads happen meanwhile.
+        var snapshot = _holder.Current;
+        if (!snapshot.EntryPoints.TryGetValue(_name, out var table))
+        {
+            return NotFound(context);
+        }
+
+        // 2. Entry point policies that come before routing.
+        if (_keepAliveMaxRequests > 0 || _keepAliveMaxTime > TimeSpan.Zero)
+        {
+            LimitKeepAlive(context);
+        }
+
+        _forwardedHeaders.Apply(context);
+        if (!PathSanitizer.Apply(context, _http.SanitizePath, _http.EncodedCharacters))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Task.CompletedTask;
+        }
+
+        // 3. Route.
+        var request = new RoutingRequest(context);
+        var handler = table.Match(request);
+        if (handler is null)
+        {
+            return NotFound(context);
+        }
+
+        context.Features.Set(new PorticoRequestFeature { EntryPoint = _name, RouterName = handler.RouterName, ServiceName = handler.ServiceName });
+        return RunAsync(handler, context);
+    }
+
+    private async Task RunAsync(RouteHandler handler, HttpContext context)
+    {
+        try
+        {
+            await handler.Pipeline(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Services and middlewares report failures as statuses; an exception here is a bug. Answer and log it.
+            LogUnhandled(_logger, handler.RouterName, ex);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+            else
+            {
+                context.Abort();
+            }
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = NotFoundBody.Length;
+        return context.Response.Body.WriteAsync(NotFoundBody).AsTask();
+    }
+
+    /// <summary>Traefik's <c>keepAliveMaxRequests</c>/<c>keepAliveMaxTime</c>: ask the client to close once a connection has done enough.</summary>
+    private void LimitKeepAlive(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is null || context.Request.Protocol != "HTTP/1.1")
+        {
+            return;
+        }
+
+        if (items.TryGetValue(typeof(KeepAliveState), out var value) is false || value is not KeepAliveState state)
+        {
+            state = new KeepAliveState(_time.GetTimestamp());
+            items[typeof(KeepAliveState)] = state;
+        }
+
+        state.Requests++;
+        if ((_keepAliveMaxRequests > 0 && state.Requests >= _keepAliveMaxRequests) ||
+            (_keepAliveMaxTime > TimeSpan.Zero && _time.GetElapsedTime(state.Started) >= _keepAliveMaxTime))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
+    private sealed class KeepAliveState(long started)
+    {
+        public long Started { get; } = started;
+
+        public int Requests { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in router {Router}")]
+    private static partial void LogUnhandled(ILogger logger, string router, Exception exception);
+}

@@ -1,0 +1,7 @@
+namespace Portico.Middlewares.AddPrefix;
+
+/// <summary>Traefik <c>addPrefix</c> options.</summary>
+internal sealed record AddPrefixOptions
+{
+    public string? Prefix { get; init; }
+}

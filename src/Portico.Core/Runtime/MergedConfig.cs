@@ -1,0 +1,77 @@
+using Portico.Configuration;
+using Portico.Configuration.Dynamic;
+using Portico.Configuration.Parsing;
+using Portico.Providers;
+
+namespace Portico.Runtime;
+
+/// <summary>An item of the merged configuration with the provider it came from.</summary>
+internal readonly record struct Provided<T>(string Provider, T Config);
+
+/// <summary>
+/// Every provider's HTTP configuration in one namespace: names qualified as <c>name@provider</c> and references
+/// (router services and middlewares) qualified with the provider of the item that makes them.
+/// </summary>
+internal sealed class MergedConfig
+{
+    public Dictionary<string, Provided<RouterConfig>> Routers { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Provided<ServiceConfig>> Services { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Provided<ConfigNode>> Middlewares { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Provided<ServersTransportItemConfig>> ServersTransports { get; } = new(StringComparer.Ordinal);
+
+    public List<ConfigError> ProviderErrors { get; } = [];
+
+    public static MergedConfig From(IEnumerable<ProviderSnapshot> providers)
+    {
+        var merged = new MergedConfig();
+        foreach (var snapshot in providers)
+        {
+            merged.ProviderErrors.AddRange(snapshot.Errors);
+            var http = snapshot.Config.Http;
+            if (http is null)
+            {
+                continue;
+            }
+
+            var provider = snapshot.Provider;
+            foreach (var (name, router) in http.Routers)
+            {
+                merged.Routers[Qualify(name, provider)] = new(provider, router with
+                {
+                    Service = router.Service is null ? null : Qualify(router.Service, provider),
+                    Middlewares = router.Middlewares.Select(m => Qualify(m, provider)).ToArray(),
+                });
+            }
+
+            foreach (var (name, service) in http.Services)
+            {
+                merged.Services[Qualify(name, provider)] = new(provider, service);
+            }
+
+            foreach (var (name, middleware) in http.Middlewares)
+            {
+                merged.Middlewares[Qualify(name, provider)] = new(provider, middleware);
+            }
+
+            foreach (var (name, transport) in http.ServersTransports)
+            {
+                merged.ServersTransports[Qualify(name, provider)] = new(provider, transport);
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>Adds the provider to a plain name; a name that already names one (<c>auth@file</c>) is kept.</summary>
+    public static string Qualify(string name, string provider) =>
+        name.Contains('@', StringComparison.Ordinal) ? name : name + "@" + provider;
+
+    public static string ProviderOf(string qualifiedName)
+    {
+        var at = qualifiedName.LastIndexOf('@');
+        return at < 0 ? string.Empty : qualifiedName[(at + 1)..];
+    }
+}

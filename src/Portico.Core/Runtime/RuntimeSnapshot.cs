@@ -1,0 +1,52 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using Portico.Routing.Http;
+using Portico.Services;
+
+namespace Portico.Runtime;
+
+/// <summary>
+/// One immutable, fully built configuration: what every request reads once at its start and uses to its end.
+/// Published by <see cref="RuntimeHolder"/> with a single reference swap.
+/// </summary>
+internal sealed class RuntimeSnapshot
+{
+    public required long Generation { get; init; }
+
+    /// <summary>Routes per entry point name.</summary>
+    public required FrozenDictionary<string, HttpRouteTable<RouteHandler>> EntryPoints { get; init; }
+
+    /// <summary>Every built service by qualified name (also carries the state reused by the next build).</summary>
+    public required IReadOnlyDictionary<string, IHttpService> Services { get; init; }
+
+    /// <summary>What the API and <c>portico check</c> show: every item with its status and errors.</summary>
+    public required RuntimeStatus Status { get; init; }
+
+    /// <summary>State a rebuild may reuse (services, transports) keyed by identity.</summary>
+    public object? BuildState { get; init; }
+
+    public static RuntimeSnapshot Empty { get; } = new()
+    {
+        Generation = 0,
+        EntryPoints = FrozenDictionary<string, HttpRouteTable<RouteHandler>>.Empty,
+        Services = FrozenDictionary<string, IHttpService>.Empty,
+        Status = RuntimeStatus.Empty,
+    };
+}
+
+/// <summary>A matched router's ready-to-run pipeline: its middlewares followed by its service.</summary>
+internal sealed class RouteHandler
+{
+    public RouteHandler(string routerName, string serviceName, RequestDelegate pipeline)
+    {
+        RouterName = routerName;
+        ServiceName = serviceName;
+        Pipeline = pipeline;
+    }
+
+    public string RouterName { get; }
+
+    public string ServiceName { get; }
+
+    public RequestDelegate Pipeline { get; }
+}

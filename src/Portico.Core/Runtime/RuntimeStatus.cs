@@ -1,0 +1,93 @@
+using Portico.Configuration;
+
+namespace Portico.Runtime;
+
+/// <summary>Traefik's item statuses as shown by the API.</summary>
+internal static class ItemStatus
+{
+    public const string Enabled = "enabled";
+    public const string Disabled = "disabled";
+    public const string Warning = "warning";
+}
+
+/// <summary>The state of every configured item after a build, for the API, logs and <c>portico check</c>.</summary>
+internal sealed record RuntimeStatus
+{
+    public static readonly RuntimeStatus Empty = new();
+
+    public IReadOnlyList<RouterInfo> Routers { get; init; } = [];
+
+    public IReadOnlyList<ServiceInfo> Services { get; init; } = [];
+
+    public IReadOnlyList<MiddlewareInfo> Middlewares { get; init; } = [];
+
+    /// <summary>Problems that belong to no single item (files that do not parse, duplicate names across files).</summary>
+    public IReadOnlyList<ConfigError> ProviderErrors { get; init; } = [];
+
+    public IEnumerable<ConfigError> AllErrors =>
+        ProviderErrors
+            .Concat(Routers.SelectMany(r => r.Errors))
+            .Concat(Services.SelectMany(s => s.Errors))
+            .Concat(Middlewares.SelectMany(m => m.Errors));
+}
+
+internal sealed record RouterInfo
+{
+    public required string Name { get; init; }
+
+    public required string Provider { get; init; }
+
+    public string? Rule { get; init; }
+
+    public string? RuleSyntax { get; init; }
+
+    public int Priority { get; init; }
+
+    public IReadOnlyList<string> EntryPoints { get; init; } = [];
+
+    public IReadOnlyList<string> Middlewares { get; init; } = [];
+
+    public string? Service { get; init; }
+
+    public bool Tls { get; init; }
+
+    public Configuration.Parsing.SourceLocation Location { get; init; }
+
+    public string Status { get; init; } = ItemStatus.Enabled;
+
+    public IReadOnlyList<ConfigError> Errors { get; init; } = [];
+}
+
+internal sealed record ServiceInfo
+{
+    public required string Name { get; init; }
+
+    public required string Provider { get; init; }
+
+    public required string Type { get; init; }
+
+    public string Status { get; init; } = ItemStatus.Enabled;
+
+    public IReadOnlyList<ConfigError> Errors { get; init; } = [];
+
+    public IReadOnlyList<string> UsedBy { get; init; } = [];
+
+    public Configuration.Dynamic.ServiceConfig? Config { get; init; }
+}
+
+internal sealed record MiddlewareInfo
+{
+    public required string Name { get; init; }
+
+    public required string Provider { get; init; }
+
+    public string? Type { get; init; }
+
+    public string Status { get; init; } = ItemStatus.Enabled;
+
+    public IReadOnlyList<ConfigError> Errors { get; init; } = [];
+
+    public IReadOnlyList<string> UsedBy { get; init; } = [];
+
+    public Configuration.Parsing.ConfigNode? Config { get; init; }
+}

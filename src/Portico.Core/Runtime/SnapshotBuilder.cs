@@ -1,0 +1,326 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Portico.Configuration;
+using Portico.Configuration.Dynamic;
+using Portico.Configuration.Parsing;
+using Portico.Configuration.Static;
+using Portico.Middlewares;
+using Portico.Providers;
+using Portico.Routing.Http;
+using Portico.Routing.Rules;
+using Portico.Services;
+
+namespace Portico.Runtime;
+
+/// <summary>
+/// Compiles the merged configuration of all providers into a <see cref="RuntimeSnapshot"/>: every error is collected,
+/// a broken item is disabled with its message, and everything else is built. Stateful parts (servers' health, pooled
+/// clients, round-robin positions) are taken over from the previous snapshot when their configuration did not change.
+/// </summary>
+internal sealed partial class SnapshotBuilder
+{
+    private readonly StaticConfig _static;
+    private readonly RuntimeDependencies _deps;
+    private readonly InternalItems _internal;
+    private readonly ILogger _logger;
+    private readonly string[] _entryPointNames;
+    private readonly string[] _defaultEntryPoints;
+    private readonly RuleSyntax _defaultSyntax;
+    private long _generation;
+
+    public SnapshotBuilder(StaticConfig staticConfig, RuntimeDependencies deps, InternalItems internalItems)
+    {
+        _static = staticConfig;
+        _deps = deps;
+        _internal = internalItems;
+        _logger = deps.LoggerFactory.CreateLogger("Portico.Runtime");
+        var entryPoints = staticConfig.EntryPoints ?? new Dictionary<string, EntryPointConfig>();
+        _entryPointNames = entryPoints.Where(e => !IsUdp(e.Value)).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
+        var asDefault = entryPoints.Where(e => e.Value.AsDefault && !IsUdp(e.Value)).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
+        _defaultEntryPoints = asDefault.Length > 0 ? asDefault : _entryPointNames;
+        _defaultSyntax = string.Equals(staticConfig.Core?.DefaultRuleSyntax, "v2", StringComparison.OrdinalIgnoreCase) ? RuleSyntax.V2 : RuleSyntax.V3;
+    }
+
+    public RuntimeSnapshot Build(IReadOnlyList<ProviderSnapshot> providers, RuntimeSnapshot previous)
+    {
+        var merged = MergedConfig.From(providers.Append(_internal.Snapshot));
+        var previousState = previous.BuildState as BuildState;
+
+        // 1. Transports, then services: routers need both.
+        var transports = BuildTransports(merged, previousState);
+        var services = BuildServices(merged, transports, previousState);
+
+        // 2. Middlewares are built per router (each router gets its own instance, as in Traefik), but validated once.
+        var middlewareErrors = new Dictionary<string, List<ConfigError>>(StringComparer.Ordinal);
+        var middlewareUsers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+
+        // 3. Routers: compile, check references, build one pipeline per entry point.
+        var routes = _entryPointNames.ToDictionary(e => e, _ => new List<HttpRoute<RouteHandler>>(), StringComparer.Ordinal);
+        var routerInfos = new List<RouterInfo>(merged.Routers.Count);
+        var serviceUsers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (name, (provider, router)) in merged.Routers.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            routerInfos.Add(BuildRouter(name, provider, router, merged, services, middlewareErrors, middlewareUsers, serviceUsers, routes));
+        }
+
+        var tables = routes.ToFrozenDictionary(
+            e => e.Key,
+            e => new HttpRouteTable<RouteHandler>(e.Value),
+            StringComparer.Ordinal);
+
+        var status = new RuntimeStatus
+        {
+            Routers = routerInfos,
+            Services = DescribeServices(merged, services, serviceUsers),
+            Middlewares = DescribeMiddlewares(merged, middlewareErrors, middlewareUsers),
+            ProviderErrors = merged.ProviderErrors,
+        };
+
+        foreach (var error in status.AllErrors)
+        {
+            LogConfigError(_logger, error.ToString());
+        }
+
+        return new RuntimeSnapshot
+        {
+            Generation = Interlocked.Increment(ref _generation),
+            EntryPoints = tables,
+            Services = services.Built,
+            Status = status,
+            BuildState = new BuildState(transports, services.State),
+        };
+    }
+
+    private RouterInfo BuildRouter(
+        string name,
+        string provider,
+        RouterConfig router,
+        MergedConfig merged,
+        ServiceBuild services,
+        Dictionary<string, List<ConfigError>> middlewareErrors,
+        Dictionary<string, List<string>> middlewareUsers,
+        Dictionary<string, List<string>> serviceUsers,
+        Dictionary<string, List<HttpRoute<RouteHandler>>> routes)
+    {
+        var item = $"router \"{name}\"";
+        var errors = new List<ConfigError>();
+        var warnings = new List<ConfigError>();
+        var entryPoints = router.EntryPoints is { Count: > 0 } ? router.EntryPoints : _defaultEntryPoints;
+        var info = new RouterInfo
+        {
+            Name = name,
+            Provider = provider,
+            Rule = router.Rule,
+            RuleSyntax = router.RuleSyntax,
+            Priority = router.Priority,
+            EntryPoints = entryPoints.ToArray(),
+            Middlewares = router.Middlewares,
+            Service = router.Service,
+            Tls = router.Tls is not null,
+            Location = router.Location,
+        };
+
+        // Entry points: unknown ones are dropped with an error; the router is disabled when none is left.
+        var usable = new List<string>(entryPoints.Count);
+        foreach (var entryPoint in entryPoints)
+        {
+            if (routes.ContainsKey(entryPoint))
+            {
+                usable.Add(entryPoint);
+            }
+            else
+            {
+                warnings.Add(new ConfigError(item, $"entryPoint \"{entryPoint}\" doesn't exist", router.Location));
+            }
+        }
+
+        if (usable.Count == 0)
+        {
+            errors.Add(new ConfigError(item, "no valid entryPoint for this router", router.Location));
+        }
+
+        // Rule.
+        CompiledRule? rule = null;
+        if (string.IsNullOrWhiteSpace(router.Rule))
+        {
+            errors.Add(new ConfigError(item, "router has no rule", router.Location));
+        }
+        else
+        {
+            var syntax = ParseSyntax(router.RuleSyntax, item, router.Location, errors);
+            if (!RuleCompiler.TryCompile(router.Rule, syntax, out rule, out var ruleError))
+            {
+                errors.Add(new ConfigError(item, $"invalid rule: {ruleError}", router.Location));
+            }
+        }
+
+        if (router.Tls is not null)
+        {
+            // TLS routers only answer requests that arrived over TLS; no entry point terminates TLS yet.
+            warnings.Add(new ConfigError(item, "TLS routers only match requests received over TLS, and this Portico version has no TLS entry points yet", router.Location, ConfigSeverity.Warning));
+        }
+
+        // Service.
+        IHttpService? service = null;
+        if (string.IsNullOrEmpty(router.Service))
+        {
+            errors.Add(new ConfigError(item, "router has no service", router.Location));
+        }
+        else if (!services.Built.TryGetValue(router.Service, out service))
+        {
+            var why = merged.Services.ContainsKey(router.Service) ? "is disabled by its own errors" : "does not exist";
+            errors.Add(new ConfigError(item, $"the service \"{router.Service}\" {why}", router.Location));
+        }
+        else
+        {
+            Add(serviceUsers, router.Service, name);
+        }
+
+        // Middlewares: entry-point middlewares first (Traefik prepends them), then the router's own.
+        var chains = new Dictionary<string, Func<RequestDelegate, RequestDelegate>[]>(StringComparer.Ordinal);
+        foreach (var entryPoint in usable)
+        {
+            var names = EntryPointMiddlewares(entryPoint, provider).Concat(router.Middlewares).ToArray();
+            var chain = new List<Func<RequestDelegate, RequestDelegate>>(names.Length);
+            foreach (var middleware in names)
+            {
+                Add(middlewareUsers, middleware, name);
+                var built = BuildMiddleware(middleware, merged, middlewareErrors);
+                if (built is null)
+                {
+                    var why = merged.Middlewares.ContainsKey(middleware) || _internal.Middlewares.ContainsKey(middleware) ? "is invalid" : "does not exist";
+                    errors.Add(new ConfigError(item, $"middleware \"{middleware}\" {why}", router.Location));
+                }
+                else
+                {
+                    chain.Add(built);
+                }
+            }
+
+            chains[entryPoint] = chain.ToArray();
+        }
+
+        var all = errors.Concat(warnings.Select(w => w with { Severity = ConfigSeverity.Warning })).Distinct().ToArray();
+        if (errors.Count > 0 || rule is null || service is null)
+        {
+            return info with { Status = ItemStatus.Disabled, Errors = all };
+        }
+
+        var priority = router.Priority != 0 ? router.Priority : RulePriority.Default(router.Rule!);
+        if (router.Tls is not null)
+        {
+            return info with { Priority = priority, Status = ItemStatus.Warning, Errors = all };
+        }
+
+        foreach (var entryPoint in usable)
+        {
+            RequestDelegate pipeline = service.HandleAsync;
+            var chain = chains[entryPoint];
+            for (var i = chain.Length - 1; i >= 0; i--)
+            {
+                pipeline = chain[i](pipeline);
+            }
+
+            var handler = new RouteHandler(name, router.Service!, pipeline);
+            routes[entryPoint].Add(new HttpRoute<RouteHandler>(name, rule!, priority, handler));
+        }
+
+        return info with { Priority = priority, Status = warnings.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled, Errors = all };
+    }
+
+    private IEnumerable<string> EntryPointMiddlewares(string entryPoint, string provider)
+    {
+        if (_static.EntryPoints is null || !_static.EntryPoints.TryGetValue(entryPoint, out var config))
+        {
+            return [];
+        }
+
+        return config.Http.Middlewares.Select(m => MergedConfig.Qualify(m, provider));
+    }
+
+    private Func<RequestDelegate, RequestDelegate>? BuildMiddleware(string name, MergedConfig merged, Dictionary<string, List<ConfigError>> middlewareErrors)
+    {
+        if (_internal.Middlewares.TryGetValue(name, out var builtIn))
+        {
+            return builtIn;
+        }
+
+        if (!merged.Middlewares.TryGetValue(name, out var provided))
+        {
+            return null;
+        }
+
+        var errors = new List<ConfigError>();
+        var node = provided.Config;
+        Func<RequestDelegate, RequestDelegate>? result = null;
+        var item = $"middleware \"{name}\"";
+        if (node.Kind != ConfigNodeKind.Mapping || node.Entries.Count != 1)
+        {
+            errors.Add(new ConfigError(item, "a middleware must have exactly one type (for example stripPrefix)", node.Location));
+        }
+        else if (!_deps.Middlewares.TryGet(node.Entries[0].Key, out var factory))
+        {
+            errors.Add(new ConfigError(item, $"unknown middleware type \"{node.Entries[0].Key}\" (this Portico version knows: {string.Join(", ", _deps.Middlewares.TypeNames.Order(StringComparer.Ordinal))})", node.Location));
+        }
+        else
+        {
+            result = factory.Create(new MiddlewareContext
+            {
+                Name = name,
+                TypeName = node.Entries[0].Key,
+                Options = node.Entries[0].Value,
+                Errors = errors,
+                Time = _deps.Time,
+                LoggerFactory = _deps.LoggerFactory,
+            });
+        }
+
+        middlewareErrors.TryAdd(name, errors);
+        return errors.Count > 0 ? null : result;
+    }
+
+    private static RuleSyntax? ParseSyntaxOrNull(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "" => null,
+        "v3" => RuleSyntax.V3,
+        "v2" => RuleSyntax.V2,
+        _ => (RuleSyntax?)(-1),
+    };
+
+    private RuleSyntax ParseSyntax(string? value, string item, SourceLocation location, List<ConfigError> errors)
+    {
+        var parsed = ParseSyntaxOrNull(value);
+        if (parsed is null)
+        {
+            return _defaultSyntax;
+        }
+
+        if ((int)parsed.Value == -1)
+        {
+            errors.Add(new ConfigError(item, $"unknown ruleSyntax \"{value}\" (use v3 or v2)", location));
+            return _defaultSyntax;
+        }
+
+        return parsed.Value;
+    }
+
+    private static bool IsUdp(EntryPointConfig entryPoint) =>
+        entryPoint.Address?.EndsWith("/udp", StringComparison.OrdinalIgnoreCase) == true;
+
+    private static void Add(Dictionary<string, List<string>> map, string key, string value)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        if (!list.Contains(value))
+        {
+            list.Add(value);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Error}")]
+    private static partial void LogConfigError(ILogger logger, string error);
+}
