@@ -84,7 +84,7 @@ internal static partial class Re2Regex
 
         if (inClass)
         {
-            error = $"invalid regular expression \"{pattern}\": missing closing ]";
+            error = $"invalid regular expression \"{pattern}\": missing closing ] (Go RE2 syntax)";
             return null;
         }
 
