@@ -1,0 +1,188 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+
+namespace Portico.Forwarding;
+
+internal sealed partial class HttpForwarder
+{
+    /// <summary>
+    /// Copies the client's headers minus hop-by-hop ones and those the client's <c>Connection</c> header names, then
+    /// sets Host, X-Forwarded-For, TE and the upgrade pair, which are this hop's business.
+    /// </summary>
+    private static void CopyRequestHeaders(HttpContext context, HttpRequestMessage request, bool passHostHeader, bool isUpgrade)
+    {
+        var headers = context.Request.Headers;
+        var connection = headers.Connection;
+        foreach (var header in headers)
+        {
+            var name = header.Key;
+            if (HeaderPolicy.IsRequestHopByHop(name) || HeaderPolicy.IsPseudoHeader(name) || HeaderPolicy.IsNominated(connection, name)
+                || name.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            AddRequestHeader(request, name, header.Value);
+        }
+
+        if (passHostHeader && context.Request.Host.HasValue)
+        {
+            request.Headers.Host = context.Request.Host.Value;
+        }
+
+        // Like Go's reverse proxy: the peer is appended to the list it sent, unless the entry point says not to.
+        var forwardedFor = headers["X-Forwarded-For"];
+        var peer = context.Connection.RemoteIpAddress;
+        if (peer is not null && context.Features.Get<NotAppendXForwardedForFeature>() is null)
+        {
+            var peerText = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4().ToString() : peer.ToString();
+            forwardedFor = forwardedFor.Count == 0 ? peerText : string.Concat(string.Join(", ", forwardedFor.ToArray()), ", ", peerText);
+        }
+
+        if (forwardedFor.Count != 0)
+        {
+            AddRequestHeader(request, "X-Forwarded-For", forwardedFor);
+        }
+
+        // "TE: trailers" announces that the client understands trailers, which gRPC servers require.
+        if (HeaderPolicy.ContainsToken(headers.TE, "trailers"))
+        {
+            request.Headers.TryAddWithoutValidation("TE", "trailers");
+        }
+
+        if (isUpgrade)
+        {
+            request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            AddRequestHeader(request, "Upgrade", headers.Upgrade);
+        }
+    }
+
+    private static void AddRequestHeader(HttpRequestMessage request, string name, StringValues value)
+    {
+        // Content headers (Content-Type, Content-Length...) belong to the content; without a body they are dropped.
+        if (value.Count == 1)
+        {
+            var single = value.ToString();
+            if (!request.Headers.TryAddWithoutValidation(name, single))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, single);
+            }
+        }
+        else
+        {
+            IEnumerable<string?> values = value;
+            if (!request.Headers.TryAddWithoutValidation(name, values!))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, values!);
+            }
+        }
+    }
+
+    private static void CopyResponseHeaders(HttpResponseMessage response, IHeaderDictionary destination)
+    {
+        var connection = response.Headers.NonValidated.TryGetValues("Connection", out var values) ? ToStringValues(values) : default;
+        CopyResponseHeaders(response.Headers, connection, destination, response.StatusCode == System.Net.HttpStatusCode.SwitchingProtocols);
+        CopyResponseHeaders(response.Content.Headers, connection, destination, isSwitch: false);
+    }
+
+    private static void CopyResponseHeaders(HttpHeaders source, StringValues connection, IHeaderDictionary destination, bool isSwitch)
+    {
+        foreach (var header in source.NonValidated)
+        {
+            var name = header.Key;
+
+            // On 101 the Upgrade header says what we switch to; Kestrel adds "Connection: Upgrade" itself.
+            if (isSwitch && name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
+            {
+                destination[name] = ToStringValues(header.Value);
+                continue;
+            }
+
+            if (HeaderPolicy.IsResponseHopByHop(name) || HeaderPolicy.IsNominated(connection, name))
+            {
+                continue;
+            }
+
+            destination[name] = ToStringValues(header.Value);
+        }
+    }
+
+    private static void CopyTrailers(HttpContext context, HttpResponseMessage response)
+    {
+        var trailers = response.TrailingHeaders;
+        if (trailers.NonValidated.Count == 0)
+        {
+            return;
+        }
+
+        // HTTP/1.1 responses in Kestrel have no trailers feature; the trailers are then lost, as they would be in Go.
+        var feature = context.Features.Get<IHttpResponseTrailersFeature>();
+        if (feature?.Trailers is not { IsReadOnly: false } destination)
+        {
+            return;
+        }
+
+        foreach (var header in trailers.NonValidated)
+        {
+            if (!HeaderPolicy.IsResponseHopByHop(header.Key))
+            {
+                destination[header.Key] = ToStringValues(header.Value);
+            }
+        }
+    }
+
+    private static StringValues ToStringValues(HeaderStringValues values)
+    {
+        if (values.Count == 1)
+        {
+            return values.ToString();
+        }
+
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+
+        return array;
+    }
+
+    /// <summary>
+    /// Two different Content-Length values make the body length ambiguous, the root of response splitting; Go
+    /// rejects them and so do we. Identical repeats are tolerated, as RFC 9112 §6.3 allows.
+    /// </summary>
+    private static bool HasConflictingContentLength(HttpResponseMessage response)
+    {
+        if (!response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var values))
+        {
+            return false;
+        }
+
+        if (values.Count == 1 && !values.ToString().Contains(','))
+        {
+            return false;
+        }
+
+        string? first = null;
+        foreach (var value in values)
+        {
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                var item = value.AsSpan()[range].Trim();
+                if (first is null)
+                {
+                    first = item.ToString();
+                }
+                else if (!item.SequenceEqual(first))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}
