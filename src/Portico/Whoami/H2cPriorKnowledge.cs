@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+
+namespace Portico.Cli.Whoami;
+
+/// <summary>
+/// Lets a cleartext Kestrel endpoint serve HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on the same port.
+/// </summary>
+/// <remarks>
+/// Kestrel (through .NET 10) always picks HTTP/1.1 on a cleartext <c>Http1AndHttp2</c> endpoint, because it only
+/// chooses HTTP/2 from the TLS ALPN result, and answers an h2c client with <c>HTTP_1_1_REQUIRED</c>
+/// (dotnet/aspnetcore#56984). This connection middleware peeks at the first bytes without consuming them; when
+/// they are the HTTP/2 connection preface it marks the connection as if ALPN had chosen <c>h2</c>. Kestrel then
+/// believes the connection is TLS, so it expects <c>:scheme https</c>; the endpoint's server must therefore set
+/// <see cref="KestrelServerOptions.AllowAlternateSchemes"/> so that an h2c request's <c>:scheme http</c> is kept.
+/// </remarks>
+internal static class H2cPriorKnowledge
+{
+    /// <summary>A client that connects and sends nothing is handed to HTTP/1.1, whose own timeouts then apply.</summary>
+    private static readonly TimeSpan DetectionTimeout = TimeSpan.FromSeconds(10);
+
+    private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    /// <summary>Adds the detection to an endpoint whose protocols are <see cref="HttpProtocols.Http1AndHttp2"/>.</summary>
+    public static ListenOptions UseH2cPriorKnowledge(this ListenOptions listen)
+    {
+        listen.Use(next => connection => DetectAsync(connection, next));
+        return listen;
+    }
+
+    private static async Task DetectAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        if (await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed))
+        {
+            connection.Features.Set<ITlsConnectionFeature>(new NoTlsConnectionFeature());
+            connection.Features.Set<ITlsApplicationProtocolFeature>(H2ProtocolFeature.Instance);
+        }
+
+        await next(connection);
+    }
+
+    /// <summary>Reads until the bytes received either diverge from the preface or contain all of it, consuming none.</summary>
+    private static async Task<bool> StartsWithPrefaceAsync(PipeReader input, CancellationToken connectionClosed)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        timeout.CancelAfter(DetectionTimeout);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            var buffer = result.Buffer;
+            var decided = Compare(buffer, out var isPreface) || result.IsCompleted || result.IsCanceled;
+
+            // Nothing is consumed, so the chosen protocol reads every byte; marking all as examined makes the
+            // next read wait for more data instead of returning the same bytes at once.
+            input.AdvanceTo(buffer.Start, decided ? buffer.Start : buffer.End);
+            if (decided)
+            {
+                return isPreface;
+            }
+        }
+    }
+
+    /// <summary>True when the buffer decides the question; <paramref name="isPreface"/> then holds the answer.</summary>
+    private static bool Compare(ReadOnlySequence<byte> buffer, out bool isPreface)
+    {
+        var length = (int)Math.Min(buffer.Length, Preface.Length);
+        Span<byte> start = stackalloc byte[Preface.Length];
+        buffer.Slice(0, length).CopyTo(start);
+        var matches = start[..length].SequenceEqual(Preface[..length]);
+        isPreface = matches && length == Preface.Length;
+        return !matches || isPreface;
+    }
+
+    /// <summary>Says "TLS" to Kestrel's protocol selection while holding no certificate: there is no TLS.</summary>
+    private sealed class NoTlsConnectionFeature : ITlsConnectionFeature
+    {
+        public X509Certificate2? ClientCertificate { get; set; }
+
+        public Task<X509Certificate2?> GetClientCertificateAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<X509Certificate2?>(null);
+    }
+
+    private sealed class H2ProtocolFeature : ITlsApplicationProtocolFeature
+    {
+        public static readonly H2ProtocolFeature Instance = new();
+
+        public ReadOnlyMemory<byte> ApplicationProtocol { get; } = "h2"u8.ToArray();
+    }
+}
