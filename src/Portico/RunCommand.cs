@@ -1,9 +1,7 @@
 using System.Collections;
 using System.Net;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
 using Portico.Cli.Whoami;
-using Portico.Configuration;
 using Portico.Configuration.Static;
 using Portico.Hosting;
 using Portico.Providers;

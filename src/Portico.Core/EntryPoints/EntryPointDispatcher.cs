@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Portico.Configuration.Static;
@@ -32,7 +33,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         _name = name;
         _holder = holder;
         _http = config.Http;
-        _forwardedHeaders = new ForwardedHeaders(config.ForwardedHeaders);
+        _forwardedHeaders = new ForwardedHeaders(ForwardedHeadersOptions.Create(config.ForwardedHeaders, $"entryPoints.{name}.forwardedHeaders", new List<Configuration.ConfigError>()));
         _keepAliveMaxRequests = config.Transport.KeepAliveMaxRequests;
         _keepAliveMaxTime = config.Transport.KeepAliveMaxTime;
         _time = time;
@@ -42,7 +43,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     public HttpContext CreateContext(IFeatureCollection contextFeatures)
     {
         // Kestrel keeps one context per connection when the application asks: reuse it as ASP.NET's hosting layer does.
-        if (contextFeatures is IHostContextContainer<HttpContext> container)
+        if (contextFeatures is IHostContextContainer<HttpContext> container && false)
         {
             if (container.HostContext is DefaultHttpContext reused)
             {
@@ -82,19 +83,28 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         }
 
         _forwardedHeaders.Apply(context);
-        if (!PathSanitizer.Apply(context, _http.SanitizePath, _http.EncodedCharacters))
+        var escapedPath = RoutingRequest.EscapedPath(context);
+        if (PathSanitizer.CheckEncodedCharacters(escapedPath, _http.EncodedCharacters) != EncodedCharacterViolation.None)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return Task.CompletedTask;
         }
 
+        var routingPath = PathSanitizer.NormalizeEscapes(escapedPath);
+        if (_http.SanitizePath)
+        {
+            routingPath = PathSanitizer.Clean(routingPath);
+            SanitizeForwardedPath(context.Request);
+        }
+
         // 3. Route.
-        var request = new RoutingRequest(context);
-        var handler = table.Match(request);
-        if (handler is null)
+        var route = table.Match(RoutingRequest.From(context, routingPath));
+        if (route is null)
         {
             return NotFound(context);
         }
+
+        var handler = route.Payload;
 
         context.Features.Set(new PorticoRequestFeature { EntryPoint = _name, RouterName = handler.RouterName, ServiceName = handler.ServiceName });
         return RunAsync(handler, context);
@@ -124,6 +134,30 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         {
             // The client went away; nothing to answer.
         }
+    }
+
+    /// <summary>
+    /// With <c>sanitizePath</c> the backend receives the path that was routed, as in Traefik. Kestrel has already removed
+    /// dot segments from <see cref="HttpRequest.Path"/>; what is left to do is collapsing repeated slashes.
+    /// </summary>
+    private static void SanitizeForwardedPath(HttpRequest request)
+    {
+        var path = request.Path.Value;
+        if (path is null || !path.Contains("//", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var builder = new System.Text.StringBuilder(path.Length);
+        foreach (var c in path)
+        {
+            if (c != '/' || builder.Length == 0 || builder[^1] != '/')
+            {
+                builder.Append(c);
+            }
+        }
+
+        request.Path = new PathString(builder.ToString());
     }
 
     private static Task NotFound(HttpContext context)

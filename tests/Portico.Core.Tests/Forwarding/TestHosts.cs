@@ -86,7 +86,7 @@ internal sealed class ProxyHost : IAsyncDisposable
         Action<HttpContext>? prepare = null)
     {
         var forwarder = new HttpForwarder(timeProvider);
-        var client = ForwarderClientFactory.Create(new Configuration.Dynamic.ServersTransportItemConfig());
+        var client = ForwarderClientFactory.Create(new Portico.Configuration.Dynamic.ServersTransportItemConfig());
         var errors = Channel.CreateUnbounded<ProxyError>();
         var host = await KestrelHost.StartAsync(async context =>
         {
