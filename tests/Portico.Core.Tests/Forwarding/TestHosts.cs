@@ -96,6 +96,7 @@ internal sealed class ProxyHost : IAsyncDisposable
             if (error != ProxyError.None && !context.Response.HasStarted)
             {
                 context.Response.StatusCode = error.StatusCode();
+                context.Response.Headers["X-Proxy-Error"] = ProxyErrorInfo.Get(context)?.Exception?.ToString().ReplaceLineEndings(" ");
             }
 
             errors.Writer.TryWrite(error);
