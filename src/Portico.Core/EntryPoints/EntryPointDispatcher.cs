@@ -1,7 +1,7 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Portico.Configuration.Static;
@@ -43,7 +43,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     public HttpContext CreateContext(IFeatureCollection contextFeatures)
     {
         // Kestrel keeps one context per connection when the application asks: reuse it as ASP.NET's hosting layer does.
-        if (contextFeatures is IHostContextContainer<HttpContext> container && false)
+        if (contextFeatures is IHostContextContainer<HttpContext> container)
         {
             if (container.HostContext is DefaultHttpContext reused)
             {

@@ -1,72 +1,68 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Portico.Configuration.Static;
 
 namespace Portico.EntryPoints;
 
 /// <summary>
-/// One HTTP entry point: its socket (<see cref="EntryPointListener"/>) and a Kestrel server of its own, so the
-/// entry point's limits and timeouts (<c>transport.respondingTimeouts</c>, <c>http.maxHeaderBytes</c>, <c>http2.*</c>)
-/// apply to it alone.
+/// One HTTP entry point: a Kestrel server of its own, so the entry point's limits and timeouts
+/// (<c>transport.respondingTimeouts</c>, <c>http.maxHeaderBytes</c>, <c>http2.*</c>) apply to it alone. HTTP/1.1 and h2c
+/// share the port (<see cref="H2cPriorKnowledge"/>).
 /// </summary>
 internal sealed class EntryPointHost : IAsyncDisposable
 {
     private readonly string _name;
     private readonly EntryPointConfig _config;
-    private readonly KestrelServer _server;
-    private readonly EntryPointListener _listener;
+    private readonly WebApplication _app;
+    private readonly IServer _server;
     private readonly IHttpApplication<HttpContext> _application;
+    private ListenOptions? _listenOptions;
 
     public EntryPointHost(string name, EntryPointConfig config, IPEndPoint bind, IHttpApplication<HttpContext> application, ILoggerFactory loggerFactory)
     {
         _name = name;
         _config = config;
         _application = application;
-        var transport = new ProtocolListenerFactory();
-        var options = CreateKestrelOptions(name, config, loggerFactory);
-        _server = new KestrelServer(Options.Create(options), transport, loggerFactory);
-        _listener = new EntryPointListener(name, bind, transport, config.Transport.RespondingTimeouts.ReadTimeout, loggerFactory);
+
+        // Kestrel is taken from a (never started) WebApplication so that it is assembled exactly as ASP.NET assembles it
+        // (memory pool, transport, options); Portico runs its own lean IHttpApplication on it instead of a middleware pipeline.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(options => Configure(options, config, bind, listen => _listenOptions = listen));
+        _app = builder.Build();
+        _server = _app.Services.GetRequiredService<IServer>();
     }
 
     public string Name => _name;
 
-    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
+    /// <summary>The bound address (the real port when the configuration asked for port 0); valid after <see cref="StartAsync"/>.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listenOptions!.EndPoint;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _server.StartAsync(_application, cancellationToken).ConfigureAwait(false);
-        _listener.Start();
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(_application, cancellationToken);
 
     /// <summary>Stops accepting, then lets in-flight requests finish until <paramref name="cancellationToken"/> fires.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _listener.StopAcceptingAsync().ConfigureAwait(false);
-        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        await _listener.DisposeAsync().ConfigureAwait(false);
         _server.Dispose();
+        await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static KestrelServerOptions CreateKestrelOptions(string name, EntryPointConfig config, ILoggerFactory loggerFactory)
+    private static void Configure(KestrelServerOptions options, EntryPointConfig config, IPEndPoint bind, Action<ListenOptions> bound)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(loggerFactory);
-        services.AddLogging();
-        var options = new KestrelServerOptions
-        {
-            AddServerHeader = false,
-            AllowSynchronousIO = false,
-            ApplicationServices = services.BuildServiceProvider(),
-        };
+        options.AddServerHeader = false;
+        options.AllowSynchronousIO = false;
+
+        // h2c connections are marked as ALPN "h2" (see H2cPriorKnowledge); keep their ":scheme http".
+        options.AllowAlternateSchemes = true;
 
         var timeouts = config.Transport.RespondingTimeouts;
         var limits = options.Limits;
@@ -87,8 +83,11 @@ internal sealed class EntryPointHost : IAsyncDisposable
             limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 1, gracePeriod: timeouts.WriteTimeout);
         }
 
-        options.Listen(new ProtocolEndPoint(name, ConnectionProtocol.Http1), listen => listen.Protocols = HttpProtocols.Http1);
-        options.Listen(new ProtocolEndPoint(name, ConnectionProtocol.H2c), listen => listen.Protocols = HttpProtocols.Http2);
-        return options;
+        options.Listen(bind, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseH2cPriorKnowledge(timeouts.ReadTimeout);
+            bound(listen);
+        });
     }
 }

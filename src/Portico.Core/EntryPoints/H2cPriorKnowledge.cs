@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
-namespace Portico.Cli.Whoami;
+namespace Portico.EntryPoints;
 
 /// <summary>
 /// Lets a cleartext Kestrel endpoint serve HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on the same port.
@@ -21,21 +21,34 @@ namespace Portico.Cli.Whoami;
 /// </remarks>
 internal static class H2cPriorKnowledge
 {
-    /// <summary>A client that connects and sends nothing is handed to HTTP/1.1, whose own timeouts then apply.</summary>
-    private static readonly TimeSpan DetectionTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a client may stay silent after connecting when the endpoint sets no read timeout.</summary>
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
     /// <summary>Adds the detection to an endpoint whose protocols are <see cref="HttpProtocols.Http1AndHttp2"/>.</summary>
-    public static ListenOptions UseH2cPriorKnowledge(this ListenOptions listen)
+    /// <param name="firstBytesTimeout">
+    /// A client that connects and sends nothing within this time is closed (the entry point's read timeout), so idle
+    /// connections cannot pile up before any protocol timeout applies.
+    /// </param>
+    public static ListenOptions UseH2cPriorKnowledge(this ListenOptions listen, TimeSpan? firstBytesTimeout = null)
     {
-        listen.Use(next => connection => DetectAsync(connection, next));
+        var timeout = firstBytesTimeout is { } t && t > TimeSpan.Zero ? t : DefaultTimeout;
+        listen.Use(next => connection => DetectAsync(connection, next, timeout));
         return listen;
     }
 
-    private static async Task DetectAsync(ConnectionContext connection, ConnectionDelegate next)
+    private static async Task DetectAsync(ConnectionContext connection, ConnectionDelegate next, TimeSpan timeout)
     {
-        if (await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed))
+        var preface = await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed, timeout);
+        if (preface is null)
+        {
+            // Silent or gone before saying anything: close without involving HTTP.
+            connection.Abort();
+            return;
+        }
+
+        if (preface.Value)
         {
             connection.Features.Set<ITlsConnectionFeature>(new NoTlsConnectionFeature());
             connection.Features.Set<ITlsApplicationProtocolFeature>(H2ProtocolFeature.Instance);
@@ -45,10 +58,10 @@ internal static class H2cPriorKnowledge
     }
 
     /// <summary>Reads until the bytes received either diverge from the preface or contain all of it, consuming none.</summary>
-    private static async Task<bool> StartsWithPrefaceAsync(PipeReader input, CancellationToken connectionClosed)
+    private static async Task<bool?> StartsWithPrefaceAsync(PipeReader input, CancellationToken connectionClosed, TimeSpan after)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
-        timeout.CancelAfter(DetectionTimeout);
+        timeout.CancelAfter(after);
         while (true)
         {
             ReadResult result;
@@ -58,7 +71,7 @@ internal static class H2cPriorKnowledge
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return null;
             }
 
             var buffer = result.Buffer;
