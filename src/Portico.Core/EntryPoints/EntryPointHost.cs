@@ -34,7 +34,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         // (memory pool, transport, options); Portico runs its own lean IHttpApplication on it instead of a middleware pipeline.
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new KestrelLoggerFactory(loggerFactory));
         builder.WebHost.ConfigureKestrel(options => Configure(options, config, bind, listen => _listenOptions = listen));
         _app = builder.Build();
         _server = _app.Services.GetRequiredService<IServer>();
