@@ -65,8 +65,7 @@ internal static class CheckCommand
         }
 
         // Build as the router would, without opening any socket.
-        var entryPoints = config.EntryPoints is { Count: > 0 } ? config.EntryPoints : new Dictionary<string, EntryPointConfig> { ["http"] = new() { Address = ":80" } };
-        var staticConfig = config with { EntryPoints = entryPoints };
+        var staticConfig = Hosting.PorticoServer.WithImplicitEntryPoints(config);
         var deps = new RuntimeDependencies { Forwarder = new HttpForwarder(), DefaultTransport = staticConfig.ServersTransport ?? new ServersTransportConfig() };
         var built = new SnapshotBuilder(staticConfig, deps, InternalItems.Create(staticConfig, new RuntimeHolder(), new Lifecycle()))
             .Build(providers, RuntimeSnapshot.Empty);

@@ -16,7 +16,7 @@ public sealed record ConfigError(string Item, string Message, SourceLocation Loc
 {
     public override string ToString()
     {
-        var where = Location.Source.Length > 0 ? Location + ": " : string.Empty;
+        var where = Location.IsKnown ? Location + ": " : string.Empty;
         var level = Severity == ConfigSeverity.Warning ? "warning: " : string.Empty;
         return $"{where}{level}{Item}: {Message}";
     }

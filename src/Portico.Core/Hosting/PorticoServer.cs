@@ -160,7 +160,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     }
 
     /// <summary>Traefik creates the <c>traefik</c> entry point on :8080 when the API or ping needs it and none is defined.</summary>
-    private static StaticConfig WithImplicitEntryPoints(StaticConfig config)
+    internal static StaticConfig WithImplicitEntryPoints(StaticConfig config)
     {
         var needsTraefik = (config.Api?.Insecure == true) || (config.Ping is { ManualRouting: false } ping && ping.EntryPoint == InternalItems.TraefikEntryPoint);
         var entryPoints = new Dictionary<string, EntryPointConfig>(config.EntryPoints ?? new Dictionary<string, EntryPointConfig>(), StringComparer.Ordinal);

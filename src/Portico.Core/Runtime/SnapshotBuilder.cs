@@ -37,8 +37,13 @@ internal sealed partial class SnapshotBuilder
         _logger = deps.LoggerFactory.CreateLogger("Portico.Runtime");
         var entryPoints = staticConfig.EntryPoints ?? new Dictionary<string, EntryPointConfig>();
         _entryPointNames = entryPoints.Where(e => !IsUdp(e.Value)).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
-        var asDefault = entryPoints.Where(e => e.Value.AsDefault && !IsUdp(e.Value)).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
-        _defaultEntryPoints = asDefault.Length > 0 ? asDefault : _entryPointNames;
+        // Traefik's default entry points: those marked asDefault, or all when none is, never UDP ones nor "traefik".
+        var anyDefault = entryPoints.Values.Any(e => e.AsDefault);
+        _defaultEntryPoints = entryPoints
+            .Where(e => (!anyDefault || e.Value.AsDefault) && !IsUdp(e.Value) && e.Key != InternalItems.TraefikEntryPoint)
+            .Select(e => e.Key)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         _defaultSyntax = string.Equals(staticConfig.Core?.DefaultRuleSyntax, "v2", StringComparison.OrdinalIgnoreCase) ? RuleSyntax.V2 : RuleSyntax.V3;
     }
 

@@ -5,7 +5,10 @@ public readonly record struct SourceLocation(string Source, int Line, int Column
 {
     public static readonly SourceLocation None = new(string.Empty, 0, 0);
 
-    public override string ToString() => Line > 0 ? $"{Source}:{Line}:{Column}" : Source;
+    /// <summary>Whether this names a place at all (<c>default</c> does not).</summary>
+    public bool IsKnown => !string.IsNullOrEmpty(Source);
+
+    public override string ToString() => Line > 0 ? $"{Source}:{Line}:{Column}" : Source ?? string.Empty;
 }
 
 public enum ConfigNodeKind
