@@ -153,9 +153,10 @@ internal sealed partial class PorticoServer : IAsyncDisposable
 
     private Task ApplyAsync(IReadOnlyList<ProviderSnapshot> providers)
     {
+        var started = _time.GetTimestamp();
         var next = _builder.Build(providers, Runtime.Current);
         Runtime.Swap(next);
-        LogApplied(_logger, next.Generation, next.Status.Routers.Count, next.Status.Services.Count);
+        LogApplied(_logger, next.Generation, next.Status.Routers.Count, next.Status.Services.Count, _time.GetElapsedTime(started).TotalMilliseconds);
         return Task.CompletedTask;
     }
 
@@ -187,6 +188,6 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Provider {Provider} stopped")]
     private static partial void LogProviderFailed(ILogger logger, string provider, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration {Generation} applied: {Routers} routers, {Services} services")]
-    private static partial void LogApplied(ILogger logger, long generation, int routers, int services);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration {Generation} applied: {Routers} routers, {Services} services, built in {Milliseconds:F1} ms")]
+    private static partial void LogApplied(ILogger logger, long generation, int routers, int services, double milliseconds);
 }
