@@ -101,7 +101,16 @@ internal sealed class LoadBalancerService : IHealthReportingService
         // 4. Map an error to a status while the response can still carry one, then feed the passive health check.
         if (error != ProxyError.None)
         {
-            ServiceLog.ForwardFailed(_logger, Name, server.UrlText, error);
+            if (error is ProxyError.RequestCanceled or ProxyError.ResponseBodyClient)
+            {
+                ServiceLog.ClientCanceled(_logger, Name, server.UrlText);
+            }
+            else if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                var reason = ProxyErrorInfo.Get(context)?.Exception?.GetBaseException().Message ?? error.ToString();
+                ServiceLog.ForwardFailed(_logger, Name, server.UrlText, error, error.StatusCode(), reason);
+            }
+
             if (!context.Response.HasStarted)
             {
                 await ServiceResponses.WriteErrorAsync(context, error.StatusCode()).ConfigureAwait(false);

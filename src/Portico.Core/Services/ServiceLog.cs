@@ -6,8 +6,11 @@ namespace Portico.Services;
 /// <summary>Log messages of the services, generated once (no string building unless the level is enabled).</summary>
 internal static partial class ServiceLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceName}: forwarding to {ServerUrl} failed with {Error}")]
-    public static partial void ForwardFailed(ILogger logger, string serviceName, string serverUrl, ProxyError error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceName}: forwarding to {ServerUrl} failed with {Error} ({StatusCode}): {Reason}")]
+    public static partial void ForwardFailed(ILogger logger, string serviceName, string serverUrl, ProxyError error, int statusCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Service {ServiceName}: the client went away before {ServerUrl} answered (499)")]
+    public static partial void ClientCanceled(ILogger logger, string serviceName, string serverUrl);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceName}: no available server")]
     public static partial void NoAvailableServer(ILogger logger, string serviceName);
