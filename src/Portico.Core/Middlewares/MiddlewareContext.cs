@@ -36,5 +36,8 @@ internal sealed class MiddlewareContext
         return options;
     }
 
+    /// <summary>Whether binding or validation has reported a problem: the factory then returns null.</summary>
+    public bool HasErrors => Errors.Count > 0;
+
     public void Error(string message) => Errors.Add(new ConfigError(Item, message, Options.Location));
 }

@@ -9,6 +9,11 @@ internal sealed class AddPrefixFactory : IMiddlewareFactory
     public Func<RequestDelegate, RequestDelegate>? Create(MiddlewareContext context)
     {
         var options = context.Bind<AddPrefixOptions>();
+        if (context.HasErrors)
+        {
+            return null;
+        }
+
         if (string.IsNullOrEmpty(options.Prefix))
         {
             context.Error("addPrefix needs a prefix");

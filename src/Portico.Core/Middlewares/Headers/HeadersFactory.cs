@@ -14,6 +14,11 @@ internal sealed class HeadersFactory : IMiddlewareFactory
     public Func<RequestDelegate, RequestDelegate>? Create(MiddlewareContext context)
     {
         var options = context.Bind<HeadersOptions>();
+        if (context.HasErrors)
+        {
+            return null;
+        }
+
         var defaults = new HeadersOptions() with
         {
             CustomRequestHeaders = options.CustomRequestHeaders,

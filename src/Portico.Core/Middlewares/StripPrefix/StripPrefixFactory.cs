@@ -9,6 +9,11 @@ internal sealed class StripPrefixFactory : IMiddlewareFactory
     public Func<RequestDelegate, RequestDelegate>? Create(MiddlewareContext context)
     {
         var options = context.Bind<StripPrefixOptions>();
+        if (context.HasErrors)
+        {
+            return null;
+        }
+
         if (options.Prefixes.Count == 0)
         {
             context.Error("stripPrefix needs at least one entry in prefixes");
