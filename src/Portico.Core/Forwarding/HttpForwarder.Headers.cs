@@ -105,7 +105,9 @@ internal sealed partial class HttpForwarder
                 continue;
             }
 
-            destination[name] = ToStringValues(header.Value);
+            // Appended, as Go's ReverseProxy does: headers set before forwarding (the sticky cookie) are kept.
+            var values = ToStringValues(header.Value);
+            destination[name] = destination.TryGetValue(name, out var existing) ? StringValues.Concat(existing, values) : values;
         }
     }
 

@@ -31,6 +31,23 @@ public sealed class ForwarderHttpTests
     }
 
     [Fact]
+    public async Task ResponseHeaders_AreAppendedToHeadersSetBeforeForwarding()
+    {
+        // The sticky cookie is set before the forwarder runs; the backend's own cookie must not replace it.
+        await using var backend = await KestrelHost.StartAsync(context =>
+        {
+            context.Response.Headers.SetCookie = "backend=1";
+            return Task.CompletedTask;
+        });
+        await using var proxy = await ProxyHost.StartAsync(backend.Url, prepare: context => context.Response.Headers.SetCookie = "sticky=abc");
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false });
+
+        using var response = await client.GetAsync(proxy.Url).WaitAsync(s_timeout);
+
+        Assert.Equal(["sticky=abc", "backend=1"], response.Headers.GetValues("Set-Cookie").ToArray());
+    }
+
+    [Fact]
     public async Task Post_BodyReachesBackend()
     {
         await using var backend = await KestrelHost.StartAsync(async context =>
