@@ -17,7 +17,10 @@ internal sealed class ApiService : IHttpService
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
-        Converters = { new ConfigNodeJsonConverter(), new SourceLocationJsonConverter() },
+        Converters = { new ConfigNodeJsonConverter(), new SourceLocationJsonConverter(), new GoDurationJsonConverter() },
+
+        // Rules are full of backticks; write them as they are, as Traefik does.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly RuntimeHolder _holder;

@@ -69,6 +69,15 @@ internal sealed partial class SnapshotBuilder
             routerInfos.Add(BuildRouter(name, provider, router, merged, services, middlewareErrors, middlewareUsers, serviceUsers, routes));
         }
 
+        // Middlewares no router uses are still validated, so their errors show in the API and in `portico check`.
+        foreach (var name in merged.Middlewares.Keys)
+        {
+            if (!middlewareErrors.ContainsKey(name))
+            {
+                BuildMiddleware(name, merged, middlewareErrors);
+            }
+        }
+
         var tables = routes.ToFrozenDictionary(
             e => e.Key,
             e => new HttpRouteTable<RouteHandler>(e.Value),
