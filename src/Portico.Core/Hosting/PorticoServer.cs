@@ -170,6 +170,15 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             entryPoints[InternalItems.TraefikEntryPoint] = new EntryPointConfig { Address = ":8080" };
         }
 
+        if (config.Global?.NotAppendXForwardedFor == true)
+        {
+            // The global switch applies to every entry point, as if each had set forwardedHeaders.notAppendXForwardedFor.
+            foreach (var (name, entryPoint) in entryPoints.ToArray())
+            {
+                entryPoints[name] = entryPoint with { ForwardedHeaders = entryPoint.ForwardedHeaders with { NotAppendXForwardedFor = true } };
+            }
+        }
+
         if (entryPoints.Count == 0)
         {
             // Traefik listens on :80 when no entry point is configured at all.

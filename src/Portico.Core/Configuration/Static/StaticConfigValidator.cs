@@ -35,6 +35,7 @@ internal static class StaticConfigValidator
             }
 
             WarnIfPresent(log.Otlp, root, errors, "log", "otlp");
+            WarnIf(log.FilePath is not null, root, errors, "log", "filePath");
         }
 
         if (config.Core is { } core && core.DefaultRuleSyntax is not ("v2" or "v3"))
@@ -49,6 +50,7 @@ internal static class StaticConfigValidator
         }
 
         WarnIfPresent(config.ServersTransport?.Spiffe, root, errors, "serversTransport", "spiffe");
+        WarnIf(config.Providers?.Precedence is not null, root, errors, "providers", "precedence");
     }
 
     private static void ValidateEntryPoint(string name, EntryPointConfig entryPoint, IReadOnlyDictionary<string, EntryPointConfig> all, ConfigNode? root, List<ConfigError> errors)
@@ -94,6 +96,22 @@ internal static class StaticConfigValidator
 
         WarnIfPresent(entryPoint.Http3, root, errors, "entryPoints", name, "http3");
         WarnIfPresent(entryPoint.Http.Tls, root, errors, "entryPoints", name, "http", "tls");
+        WarnIf(entryPoint.ProxyProtocol is not null, root, errors, "entryPoints", name, "proxyProtocol");
+        WarnIf(entryPoint.ReusePort, root, errors, "entryPoints", name, "reusePort");
+        WarnIf(entryPoint.AllowACMEByPass, root, errors, "entryPoints", name, "allowACMEByPass");
+        WarnIf(entryPoint.ForwardedHeaders.AddXForwardedSchemeHeaders, root, errors, "entryPoints", name, "forwardedHeaders", "addXForwardedSchemeHeaders");
+        WarnIf(entryPoint.Http.EncodeQuerySemicolons, root, errors, "entryPoints", name, "http", "encodeQuerySemicolons");
+        WarnIf(entryPoint.Http.UnderscoreHeadersStrategy is "delete" or "reject", root, errors, "entryPoints", name, "http", "underscoreHeadersStrategy");
+    }
+
+    /// <summary>An option that binds but does nothing yet: say so rather than silently ignore it.</summary>
+    private static void WarnIf(bool isSet, ConfigNode? root, List<ConfigError> errors, params string[] keys)
+    {
+        if (isSet)
+        {
+            var path = string.Join('.', keys);
+            errors.Add(new ConfigError(path, $"\"{path}\" is {NotSupported}", Locate(root, keys), ConfigSeverity.Warning));
+        }
     }
 
     private static void CheckIPs(IReadOnlyList<string> values, ConfigNode? root, List<ConfigError> errors, params string[] keys)
