@@ -12,7 +12,15 @@ public sealed class HealthCheckTests
         await using var a = await Backend.NamedAsync("a");
         var b = await Backend.NamedAsync("b");
         var bUrl = b.Url;
-        await using var portico = await PorticoHost.StartAsync(LoadBalancingTests.Static, $"""
+        await using var portico = await PorticoHost.StartAsync("""
+            api:
+              insecure: true
+            entryPoints:
+              web:
+                address: "127.0.0.1:0"
+              traefik:
+                address: "127.0.0.1:0"
+            """, $"""
             http:
               routers:
                 app:
@@ -32,12 +40,13 @@ public sealed class HealthCheckTests
 
         Assert.Equal(["a", "b"], (await NamesAsync(portico, 4)).Distinct().Order());
 
+        await ServerHealth.WaitViaApiAsync(portico, "pool@file", bUrl, "UP");
         await b.DisposeAsync();
-        await ServerHealth.WaitAsync(portico, "pool@file", bUrl, healthy: false);
+        await ServerHealth.WaitViaApiAsync(portico, "pool@file", bUrl, "DOWN");
         Assert.All(await NamesAsync(portico, 6), name => Assert.Equal("a", name));
 
         await using var restarted = await Backend.NamedAsync("b-again", bUrl.Port);
-        await ServerHealth.WaitAsync(portico, "pool@file", bUrl, healthy: true);
+        await ServerHealth.WaitViaApiAsync(portico, "pool@file", bUrl, "UP");
         Assert.Contains("b-again", await NamesAsync(portico, 4));
     }
 
