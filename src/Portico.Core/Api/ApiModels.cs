@@ -22,7 +22,11 @@ internal static class ApiModels
         r.Provider,
     };
 
-    public static object Service(ServiceInfo s) => new
+    /// <summary>
+    /// A service as Traefik shows it, with <c>serverStatus</c> (server URL to <c>UP</c>/<c>DOWN</c>) read from the live
+    /// load balancer of <paramref name="snapshot"/>, so health-check verdicts are visible.
+    /// </summary>
+    public static object Service(ServiceInfo s, RuntimeSnapshot snapshot) => new
     {
         LoadBalancer = s.Config?.LoadBalancer,
         Weighted = s.Config?.Weighted,
@@ -31,10 +35,27 @@ internal static class ApiModels
         s.Status,
         Error = s.Errors.Count > 0 ? s.Errors.Select(e => e.Message).ToArray() : null,
         UsedBy = s.UsedBy,
+        ServerStatus = ServerStatus(snapshot.Services.GetValueOrDefault(s.Name)),
         s.Name,
         s.Provider,
         s.Type,
     };
+
+    private static Dictionary<string, string>? ServerStatus(Services.IHttpService? service)
+    {
+        if (service is not Services.LoadBalancerService balancer)
+        {
+            return null;
+        }
+
+        var status = new Dictionary<string, string>(balancer.Servers.Count, StringComparer.Ordinal);
+        foreach (var server in balancer.Servers)
+        {
+            status[server.UrlText] = server.IsHealthy ? "UP" : "DOWN";
+        }
+
+        return status;
+    }
 
     public static object Middleware(MiddlewareInfo m) => new
     {

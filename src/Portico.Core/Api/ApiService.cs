@@ -52,17 +52,18 @@ internal sealed class ApiService : IHttpService
             return Task.CompletedTask;
         }
 
-        var status = _holder.Current.Status;
+        var snapshot = _holder.Current;
+        var status = snapshot.Status;
         object? body = path switch
         {
             "/api/version" => new { Version = VersionInfo.Version, Codename = VersionInfo.Codename, StartDate = VersionInfo.StartDate },
             "/api/overview" => Overview(status),
-            "/api/rawdata" => RawData(status),
+            "/api/rawdata" => RawData(snapshot),
             "/api/entrypoints" => EntryPoints().ToArray(),
             "/api/http/routers" => status.Routers.Select(ApiModels.Router).ToArray(),
-            "/api/http/services" => status.Services.Select(ApiModels.Service).ToArray(),
+            "/api/http/services" => status.Services.Select(s => ApiModels.Service(s, snapshot)).ToArray(),
             "/api/http/middlewares" => status.Middlewares.Select(ApiModels.Middleware).ToArray(),
-            _ => Single(path, status),
+            _ => Single(path, snapshot),
         };
 
         if (body is null)
@@ -74,8 +75,9 @@ internal sealed class ApiService : IHttpService
         return context.Response.WriteAsJsonAsync(body, body.GetType(), Json);
     }
 
-    private object? Single(string path, RuntimeStatus status)
+    private object? Single(string path, RuntimeSnapshot snapshot)
     {
+        var status = snapshot.Status;
         if (TryName(path, "/api/http/routers/", out var name))
         {
             return status.Routers.Where(r => r.Name == name).Select(ApiModels.Router).FirstOrDefault();
@@ -83,7 +85,7 @@ internal sealed class ApiService : IHttpService
 
         if (TryName(path, "/api/http/services/", out name))
         {
-            return status.Services.Where(s => s.Name == name).Select(ApiModels.Service).FirstOrDefault();
+            return status.Services.Where(s => s.Name == name).Select(s => ApiModels.Service(s, snapshot)).FirstOrDefault();
         }
 
         if (TryName(path, "/api/http/middlewares/", out name))
@@ -131,10 +133,10 @@ internal sealed class ApiService : IHttpService
             .Where(p => p != "internal").Distinct().Order(StringComparer.Ordinal).ToArray(),
     };
 
-    private static object RawData(RuntimeStatus status) => new
+    private static object RawData(RuntimeSnapshot snapshot) => new
     {
-        Routers = status.Routers.ToDictionary(r => r.Name, ApiModels.Router),
-        Services = status.Services.ToDictionary(s => s.Name, ApiModels.Service),
-        Middlewares = status.Middlewares.ToDictionary(m => m.Name, ApiModels.Middleware),
+        Routers = snapshot.Status.Routers.ToDictionary(r => r.Name, ApiModels.Router),
+        Services = snapshot.Status.Services.ToDictionary(s => s.Name, s => ApiModels.Service(s, snapshot)),
+        Middlewares = snapshot.Status.Middlewares.ToDictionary(m => m.Name, ApiModels.Middleware),
     };
 }
