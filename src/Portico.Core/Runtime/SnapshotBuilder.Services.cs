@@ -120,12 +120,18 @@ internal sealed partial class SnapshotBuilder
         foreach (var (name, (provider, config)) in merged.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             var errors = services.Errors.GetValueOrDefault(name) ?? [];
+            var built = services.Built.ContainsKey(name);
+            if (config.Middlewares.Count > 0)
+            {
+                errors = [.. errors, new ConfigError($"service \"{name}\"", "service middlewares are accepted, not yet supported by this Portico version", config.Location, ConfigSeverity.Warning)];
+            }
+
             infos.Add(new ServiceInfo
             {
                 Name = name,
                 Provider = provider,
                 Type = ServiceType(config),
-                Status = services.Built.ContainsKey(name) ? ItemStatus.Enabled : ItemStatus.Disabled,
+                Status = !built ? ItemStatus.Disabled : errors.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled,
                 Errors = errors,
                 UsedBy = users.GetValueOrDefault(name) ?? [],
                 Config = config,

@@ -50,6 +50,11 @@ internal sealed partial class SnapshotBuilder
     public RuntimeSnapshot Build(IReadOnlyList<ProviderSnapshot> providers, RuntimeSnapshot previous)
     {
         var merged = MergedConfig.From(providers.Append(_internal.Snapshot));
+        foreach (var provider in providers)
+        {
+            WarnUnsupportedSections(provider, merged.ProviderErrors);
+        }
+
         var previousState = previous.BuildState as BuildState;
 
         // 1. Transports, then services: routers need both.
@@ -93,7 +98,14 @@ internal sealed partial class SnapshotBuilder
 
         foreach (var error in status.AllErrors)
         {
-            LogConfigError(_logger, error.ToString());
+            if (error.Severity == ConfigSeverity.Error)
+            {
+                LogConfigError(_logger, error.ToString());
+            }
+            else
+            {
+                LogConfigWarning(_logger, error.ToString());
+            }
         }
 
         return new RuntimeSnapshot
@@ -169,6 +181,11 @@ internal sealed partial class SnapshotBuilder
             }
         }
 
+        if (router.Observability is not null || router.ParentRefs is not null)
+        {
+            warnings.Add(new ConfigError(item, "observability and parentRefs are accepted, not yet supported by this Portico version", router.Location, ConfigSeverity.Warning));
+        }
+
         if (router.Tls is not null)
         {
             // TLS routers only answer requests that arrived over TLS; no entry point terminates TLS yet.
@@ -241,6 +258,18 @@ internal sealed partial class SnapshotBuilder
         }
 
         return info with { Priority = priority, Status = warnings.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled, Errors = all };
+    }
+
+    /// <summary>TCP, UDP and TLS dynamic sections load (so a Traefik file still works) but are not served yet: say so once per provider.</summary>
+    private static void WarnUnsupportedSections(ProviderSnapshot provider, List<ConfigError> errors)
+    {
+        foreach (var (section, node) in new[] { ("tcp", provider.Config.Tcp), ("udp", provider.Config.Udp), ("tls", provider.Config.Tls) })
+        {
+            if (node is not null)
+            {
+                errors.Add(new ConfigError($"{section} (provider {provider.Provider})", $"the dynamic \"{section}\" section is accepted, not yet supported by this Portico version", node.Location, ConfigSeverity.Warning));
+            }
+        }
     }
 
     private IEnumerable<string> EntryPointMiddlewares(string entryPoint, string provider)
@@ -337,4 +366,7 @@ internal sealed partial class SnapshotBuilder
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Error}")]
     private static partial void LogConfigError(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogConfigWarning(ILogger logger, string warning);
 }
