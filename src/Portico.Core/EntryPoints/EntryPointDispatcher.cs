@@ -25,6 +25,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     private readonly EntryPointHttpConfig _http;
     private readonly int _keepAliveMaxRequests;
     private readonly TimeSpan _keepAliveMaxTime;
+    private readonly TimeSpan _readTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -36,6 +37,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         _forwardedHeaders = new ForwardedHeaders(ForwardedHeadersOptions.Create(config.ForwardedHeaders, $"entryPoints.{name}.forwardedHeaders", new List<Configuration.ConfigError>()));
         _keepAliveMaxRequests = config.Transport.KeepAliveMaxRequests;
         _keepAliveMaxTime = config.Transport.KeepAliveMaxTime;
+        _readTimeout = config.Transport.RespondingTimeouts.ReadTimeout;
         _time = time;
         _logger = loggerFactory.CreateLogger("Portico.EntryPoints");
     }
@@ -80,6 +82,11 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         if (_keepAliveMaxRequests > 0 || _keepAliveMaxTime > TimeSpan.Zero)
         {
             LimitKeepAlive(context);
+        }
+
+        if (_readTimeout > TimeSpan.Zero)
+        {
+            RequestBodyDeadline.Apply(context, _readTimeout, _time);
         }
 
         _forwardedHeaders.Apply(context);
