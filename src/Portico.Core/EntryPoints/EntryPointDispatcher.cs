@@ -103,6 +103,10 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
             routingPath = PathSanitizer.Clean(routingPath);
             SanitizeForwardedPath(context.Request);
         }
+        else
+        {
+            UnsanitizedPath.Restore(context.Request, escapedPath);
+        }
 
         // 3. Route.
         var route = table.Match(RoutingRequest.From(context, routingPath));
