@@ -17,7 +17,7 @@ internal sealed class ApiService : IHttpService
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
-        Converters = { new ConfigNodeJsonConverter(), new SourceLocationJsonConverter() },
+        Converters = { new ConfigNodeJsonConverter(), new SourceLocationJsonConverter(), new GoDurationJsonConverter() },
     };
 
     private readonly RuntimeHolder _holder;

@@ -38,7 +38,10 @@ internal sealed partial class SnapshotBuilder
         var entryPoints = staticConfig.EntryPoints ?? new Dictionary<string, EntryPointConfig>();
         _entryPointNames = entryPoints.Where(e => !IsUdp(e.Value)).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
         var asDefault = entryPoints.Where(e => e.Value.AsDefault && !IsUdp(e.Value)).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
-        _defaultEntryPoints = asDefault.Length > 0 ? asDefault : _entryPointNames;
+
+        // As in Traefik, the internal "traefik" entry point (API, dashboard, ping) is never a default one: routers that
+        // name no entry point must not also answer on the API's port.
+        _defaultEntryPoints = Array.FindAll(asDefault.Length > 0 ? asDefault : _entryPointNames, name => name != InternalItems.TraefikEntryPoint);
         _defaultSyntax = string.Equals(staticConfig.Core?.DefaultRuleSyntax, "v2", StringComparison.OrdinalIgnoreCase) ? RuleSyntax.V2 : RuleSyntax.V3;
     }
 
