@@ -26,6 +26,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     private readonly int _keepAliveMaxRequests;
     private readonly TimeSpan _keepAliveMaxTime;
     private readonly TimeSpan _readTimeout;
+    private readonly RequestScreening _screening;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -38,6 +39,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         _keepAliveMaxRequests = config.Transport.KeepAliveMaxRequests;
         _keepAliveMaxTime = config.Transport.KeepAliveMaxTime;
         _readTimeout = config.Transport.RespondingTimeouts.ReadTimeout;
+        _screening = new RequestScreening(config.Http);
         _time = time;
         _logger = loggerFactory.CreateLogger("Portico.EntryPoints");
     }
@@ -79,6 +81,14 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         }
 
         // 2. Entry point policies that come before routing.
+        var rejection = _screening.Screen(context);
+        if (rejection != 0)
+        {
+            context.Response.StatusCode = rejection;
+            context.Response.Headers.Connection = "close";
+            return Task.CompletedTask;
+        }
+
         if (_keepAliveMaxRequests > 0 || _keepAliveMaxTime > TimeSpan.Zero)
         {
             LimitKeepAlive(context);

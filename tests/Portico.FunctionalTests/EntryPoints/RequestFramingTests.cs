@@ -36,6 +36,7 @@ public sealed class RequestFramingTests : IAsyncLifetime
         { "unknown transfer coding", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: xchunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n{Smuggled}" },
         { "space before the colon", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding : chunked\r\nContent-Length: 4\r\n\r\nbody" },
         { "transfer-encoding folded onto a second line", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: identity\r\n\tchunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n" },
+        { "transfer-encoding on HTTP/1.0", $"POST /ok HTTP/1.0\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n{Smuggled}" },
         { "header line starting with whitespace", $"POST /ok HTTP/1.1\r\nHost: a.test\r\n Transfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n" },
     };
 
@@ -64,6 +65,18 @@ public sealed class RequestFramingTests : IAsyncLifetime
     {
         { "content-length then transfer-encoding", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n{Smuggled}" },
         { "transfer-encoding then content-length", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n0\r\n\r\n{Smuggled}" },
+    };
+
+    /// <summary>
+    /// Codings other than a single <c>chunked</c>. Kestrel strips the chunked framing and would pass the rest on as if
+    /// it were the body (a gzip body unannounced, or chunks applied twice read once); Go and nginx answer 501, so does
+    /// Portico (<c>RequestScreening</c>), and closes the connection.
+    /// </summary>
+    public static TheoryData<string, string> UnsupportedCodings => new()
+    {
+        { "gzip before chunked", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: gzip, chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n{Smuggled}" },
+        { "chunked twice in one header", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked, chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n{Smuggled}" },
+        { "two transfer-encoding headers", $"POST /ok HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n{Smuggled}" },
     };
 
     public async Task InitializeAsync()
@@ -121,5 +134,16 @@ public sealed class RequestFramingTests : IAsyncLifetime
         Assert.Equal("/ok", seen.Path);
         Assert.Equal(string.Empty, seen.Body);
         Assert.False(seen.Headers.ContainsKey("Content-Length"), "the client's Content-Length must not reach the backend");
+    }
+
+    [Theory]
+    [MemberData(nameof(UnsupportedCodings))]
+    public async Task UnsupportedTransferCodingsAre501AndTheConnectionClosesAsync(string scenario, string attack)
+    {
+        var result = await RawHttpClient.ExchangeAsync(_portico.Url(), attack + After);
+
+        Assert.True(result.Closed, $"{scenario}: connection left open; received:\n{result.Text}");
+        Assert.Equal([501], result.Statuses);
+        Assert.Empty(_backend.Seen);
     }
 }
