@@ -100,8 +100,10 @@ internal sealed partial class HttpForwarder
                 continue;
             }
 
-            if (HeaderPolicy.IsResponseHopByHop(name) || HeaderPolicy.IsNominated(connection, name))
+            if (HeaderPolicy.IsResponseHopByHop(name) || HeaderPolicy.IsNominated(connection, name)
+                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
+                // Content-Length is set by the caller, once.
                 continue;
             }
 

@@ -64,6 +64,51 @@ public sealed class BadBackendTests
     }
 
     /// <summary>
+    /// Responses with one possible reading, which the forwarder's HTTP client normalises and Portico re-frames for the
+    /// client: the whole body arrives, framed by Portico.
+    /// </summary>
+    public static TheoryData<string, string> NormalisedResponses => new()
+    {
+        { "chunked wins over content-length", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" },
+        { "identical repeated content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello" },
+        { "identical content-length list", "HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello" },
+        { "body delimited by close", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NormalisedResponses))]
+    public async Task AnUnambiguousResponseIsForwardedWholeAsync(string scenario, string response)
+    {
+        await using var backend = RawBackend.Start(response);
+        await using var portico = await PorticoHost.StartAsync(
+            """
+            entryPoints:
+              web:
+                address: "127.0.0.1:0"
+            """,
+            $"""
+            http:
+              routers:
+                all:
+                  rule: "PathPrefix(`/`)"
+                  service: b
+              services:
+                b:
+                  loadBalancer:
+                    servers:
+                      - url: "{backend.Url}"
+            """);
+
+        var result = await RawHttpClient.ExchangeAsync(portico.Url(), "GET /ok HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+
+        Assert.True(result.Statuses.SequenceEqual([200]), $"{scenario}: {result.Text}");
+        Assert.True(LooksComplete(result.Text), $"{scenario}: {result.Text}");
+        var head = result.Text[..result.Text.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+        Assert.False(head.Contains("Content-Length", StringComparison.OrdinalIgnoreCase) && head.Contains("Transfer-Encoding", StringComparison.OrdinalIgnoreCase), $"{scenario}: both framings sent:\n{head}");
+        Assert.Contains("hello", result.Text[head.Length..], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A backend that sends a body without any length and then closes has framed it correctly (RFC 9112 §6.3 rule 8),
     /// so the client receives it whole.
     /// </summary>
