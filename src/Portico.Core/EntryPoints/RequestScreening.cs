@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Portico.Configuration.Static;
 
 namespace Portico.EntryPoints;
@@ -6,6 +7,9 @@ namespace Portico.EntryPoints;
 /// <summary>
 /// Checks on the request head that Kestrel leaves to the application, made before routing:
 /// <list type="number">
+/// <item>CONNECT. Kestrel accepts an authority-form <c>CONNECT host:port</c> and the forwarder would pass it on, asking
+/// the backend to open a tunnel to wherever the client said; a reverse proxy is not a forward proxy, so, like nginx,
+/// Portico answers 405. HTTP/2 extended CONNECT (WebSocket over HTTP/2) is an upgrade and goes on.</item>
 /// <item>Transfer-Encoding. Kestrel removes the chunked framing and accepts any codings before it, so
 /// <c>gzip, chunked</c> would reach the backend as a plain body that is secretly gzip, and <c>chunked, chunked</c>
 /// (chunked applied twice, which RFC 9112 §6.1 forbids) de-chunked once. Like Go and nginx, only a single
@@ -32,6 +36,11 @@ internal sealed class RequestScreening
     public int Screen(HttpContext context)
     {
         var request = context.Request;
+        if (HttpMethods.IsConnect(request.Method) && context.Features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true })
+        {
+            return StatusCodes.Status405MethodNotAllowed;
+        }
+
         var transferEncoding = request.Headers.TransferEncoding;
         if (transferEncoding.Count != 0)
         {

@@ -45,6 +45,22 @@ public sealed class RequestScreeningTests
         Assert.Equal(expectedTarget, Assert.Single(backend.Seen).RawTarget);
     }
 
+    /// <summary>A reverse proxy is no tunnel: CONNECT never reaches a backend (405, as nginx answers).</summary>
+    [Theory]
+    [InlineData("CONNECT evil.test:443 HTTP/1.1\r\nHost: evil.test:443\r\n\r\n")]
+    [InlineData("CONNECT evil.test:443 HTTP/1.1\r\nHost: evil.test:443\r\nConnection: close\r\n\r\n")]
+    public async Task ConnectIsRefusedAsync(string request)
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var portico = await StartAsync(backend, "sanitizePath: true");
+
+        var result = await RawHttpClient.ExchangeAsync(portico.Url(), request);
+
+        Assert.True(result.Closed);
+        Assert.Equal([405], result.Statuses);
+        Assert.Empty(backend.Seen);
+    }
+
     private static Task<PorticoHost> StartAsync(RecordingBackend backend, string http) => PorticoHost.StartAsync(
         $"""
         entryPoints:
