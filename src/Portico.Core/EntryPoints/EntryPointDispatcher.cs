@@ -26,6 +26,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     private readonly int _keepAliveMaxRequests;
     private readonly TimeSpan _keepAliveMaxTime;
     private readonly TimeSpan _readTimeout;
+    private readonly TimeSpan _writeTimeout;
     private readonly RequestScreening _screening;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -39,6 +40,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         _keepAliveMaxRequests = config.Transport.KeepAliveMaxRequests;
         _keepAliveMaxTime = config.Transport.KeepAliveMaxTime;
         _readTimeout = config.Transport.RespondingTimeouts.ReadTimeout;
+        _writeTimeout = config.Transport.RespondingTimeouts.WriteTimeout;
         _screening = new RequestScreening(config.Http);
         _time = time;
         _logger = loggerFactory.CreateLogger("Portico.EntryPoints");
@@ -97,6 +99,11 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         if (_readTimeout > TimeSpan.Zero)
         {
             RequestBodyDeadline.Apply(context, _readTimeout, _time);
+        }
+
+        if (_writeTimeout > TimeSpan.Zero)
+        {
+            ResponseDeadline.Apply(context, _writeTimeout, _time);
         }
 
         _forwardedHeaders.Apply(context);

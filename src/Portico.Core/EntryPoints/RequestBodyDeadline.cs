@@ -14,6 +14,7 @@ internal sealed class RequestBodyDeadline : Stream
 {
     private readonly Stream _inner;
     private readonly HttpContext _context;
+    private readonly Lock _gate = new();
     private ITimer? _timer;
 
     private RequestBodyDeadline(Stream inner, HttpContext context)
@@ -92,13 +93,27 @@ internal sealed class RequestBodyDeadline : Stream
         base.Dispose(disposing);
     }
 
-    private void StopTimer() => Interlocked.Exchange(ref _timer, null)?.Dispose();
+    /// <summary>The lock makes a stop wait for an expiry in progress, so an abort never lands on a later request.</summary>
+    private void StopTimer()
+    {
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
 
     private void Expire()
     {
-        if (Interlocked.Exchange(ref _timer, null) is { } timer)
+        lock (_gate)
         {
-            timer.Dispose();
+            if (_timer is null)
+            {
+                return;
+            }
+
+            _timer.Dispose();
+            _timer = null;
             _context.Abort();
         }
     }

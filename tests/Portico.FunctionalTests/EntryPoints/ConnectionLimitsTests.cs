@@ -191,6 +191,53 @@ public sealed class ConnectionLimitsTests
         Assert.EndsWith("got body", result.Text.TrimEnd('\r', '\n', '0'), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>writeTimeout</c> is Go's WriteTimeout: the response must be written within it. A client that stops reading a
+    /// large response is cut off at the deadline (on the injected clock here), and what it reads afterwards is what was
+    /// already buffered, then the end of the connection.
+    /// </summary>
+    [Fact]
+    public async Task WriteTimeoutCutsAResponseStillRunningAtTheDeadlineAsync()
+    {
+        var time = new ManualTimeProvider();
+        await using var backend = await Backend.StartAsync(async context =>
+        {
+            var chunk = new byte[64 * 1024];
+            for (var i = 0; i < 4096 && !context.RequestAborted.IsCancellationRequested; i++)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            }
+        });
+        await using var portico = await StartAsync(backend.Url, "respondingTimeouts:\n        writeTimeout: 10s", time);
+
+        using var client = await RawHttpClient.ConnectAsync(portico.Url());
+        await client.SendAsync("GET /big HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 200", await client.ReadHeadsAsync(), StringComparison.Ordinal);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        var (closed, bytes) = await client.DrainAsync(limit: 128L << 20, PorticoHost.Timeout);
+        Assert.True(closed, $"the response outlived writeTimeout ({bytes} bytes read afterwards)");
+        Assert.True(bytes < 128L << 20, $"the whole response arrived ({bytes} bytes)");
+    }
+
+    /// <summary>Each finished request releases its deadline: nothing is left armed to cut a later request.</summary>
+    [Fact]
+    public async Task WriteTimeoutDeadlinesEndWithTheirRequestsAsync()
+    {
+        var time = new ManualTimeProvider();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var portico = await StartAsync(backend, "respondingTimeouts:\n        writeTimeout: 10s", time);
+        var baseline = time.ActiveTimers;
+
+        using var client = await RawHttpClient.ConnectAsync(portico.Url());
+        await client.SendAsync("GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\nGET /2 HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+        var result = await client.ReadUntilCloseAsync(PorticoHost.Timeout);
+
+        // The server closes only after the last request completed, and a request's deadline ends with it.
+        Assert.Equal([200, 200], result.Statuses);
+        Assert.Equal(baseline, time.ActiveTimers);
+    }
+
     private static Task<PorticoHost> StartAsync(RecordingBackend backend, string transport, TimeProvider? time = null) =>
         StartAsync(backend.Url, transport, time);
 

@@ -104,6 +104,39 @@ internal sealed class RawHttpClient : IDisposable
         return Received;
     }
 
+    /// <summary>
+    /// Reads and drops bytes until the server closes, <paramref name="limit"/> bytes have come, or <paramref name="timeout"/>
+    /// passes; for responses too large to keep. Returns whether the server closed and how many bytes were read.
+    /// </summary>
+    public async Task<(bool Closed, long Bytes)> DrainAsync(long limit, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        try
+        {
+            while (total < limit)
+            {
+                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+                if (read == 0)
+                {
+                    return (true, total);
+                }
+
+                total += read;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (SocketException)
+        {
+            return (true, total);
+        }
+
+        return (false, total);
+    }
+
     public void Dispose()
     {
         _socket.Dispose();
