@@ -58,6 +58,11 @@ public sealed class CheckCommandTests
             ["one@file", "two@file", "warnings"]
         },
         {
+            "a router on an entry point that does not exist", Static,
+            "http:\n  routers:\n    app:\n      rule: \"Host(`a.test`)\"\n      entryPoints: [nope]\n      service: app\n" + Services, 1,
+            ["dynamic.yml:3", "app@file", "\"nope\" doesn't exist"]
+        },
+        {
             "an unknown static key",
             Static + "\n        unknownKey: 1\n".Replace("        ", string.Empty, StringComparison.Ordinal),
             "http:\n  routers:\n    app:\n      rule: \"Host(`a.test`)\"\n      service: app\n" + Services, 1,
@@ -80,5 +85,19 @@ public sealed class CheckCommandTests
         {
             Assert.True(text.Contains(expected, StringComparison.Ordinal), $"{scenario}: \"{expected}\" missing from\n{text}");
         }
+    }
+
+    [Theory]
+    [InlineData("a static file that does not exist", "/nonexistent/portico.yml", null, "not found")]
+    [InlineData("a dynamic path that does not exist", "STATIC", "/nonexistent/dynamic", "does not exist")]
+    public void MissingFilesAreErrorsAsync(string scenario, string staticFile, string? dynamicPath, string expected)
+    {
+        using var directory = new ConfigDirectory("entryPoints:\n  web:\n    address: \":8000\"\n");
+        using var output = new StringWriter();
+
+        var exit = CheckCommand.Run(["--configFile", staticFile == "STATIC" ? directory.StaticFile : staticFile], dynamicPath, output);
+
+        Assert.True(exit == 1, $"{scenario}: exit {exit}\n{output}");
+        Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
     }
 }
