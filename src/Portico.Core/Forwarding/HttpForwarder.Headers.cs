@@ -85,6 +85,17 @@ internal sealed partial class HttpForwarder
         var connection = response.Headers.NonValidated.TryGetValues("Connection", out var values) ? ToStringValues(values) : default;
         CopyResponseHeaders(response.Headers, connection, destination, response.StatusCode == System.Net.HttpStatusCode.SwitchingProtocols);
         CopyResponseHeaders(response.Content.Headers, connection, destination, isSwitch: false);
+
+        // Kestrel enforces Content-Length against the body we copy and accepts only a single number. A chunked response
+        // is framed by its chunks whatever length it also announces (RFC 9112 §6.3), so that length is dropped; identical
+        // repeats, which InvalidResponseHead tolerated, collapse to one value.
+        if (response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var lengths)
+            && response.Headers.TransferEncodingChunked != true)
+        {
+            var first = lengths.ToString().AsSpan();
+            var comma = first.IndexOf(',');
+            destination.ContentLength = long.Parse(comma < 0 ? first.Trim() : first[..comma].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static void CopyResponseHeaders(HttpHeaders source, StringValues connection, IHeaderDictionary destination, bool isSwitch)

@@ -67,17 +67,19 @@ public sealed class BadBackendTests
     /// Responses with one possible reading, which the forwarder's HTTP client normalises and Portico re-frames for the
     /// client: the whole body arrives, framed by Portico.
     /// </summary>
-    public static TheoryData<string, string> NormalisedResponses => new()
+    public static TheoryData<string, string, string> NormalisedResponses => new()
     {
-        { "chunked wins over content-length", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" },
-        { "identical repeated content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello" },
-        { "identical content-length list", "HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello" },
-        { "body delimited by close", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello" },
+        // scenario, backend response, the framing header the client must receive
+        { "plain content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "Content-Length: 5" },
+        { "chunked wins over content-length", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", "Transfer-Encoding: chunked" },
+        { "identical repeated content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", "Content-Length: 5" },
+        { "identical content-length list", "HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello", "Content-Length: 5" },
+        { "body delimited by close", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello", "Transfer-Encoding: chunked" },
     };
 
     [Theory]
     [MemberData(nameof(NormalisedResponses))]
-    public async Task AnUnambiguousResponseIsForwardedWholeAsync(string scenario, string response)
+    public async Task AnUnambiguousResponseIsForwardedWholeAsync(string scenario, string response, string expectedFraming)
     {
         await using var backend = RawBackend.Start(response);
         await using var portico = await PorticoHost.StartAsync(
@@ -105,6 +107,7 @@ public sealed class BadBackendTests
         Assert.True(LooksComplete(result.Text), $"{scenario}: {result.Text}");
         var head = result.Text[..result.Text.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
         Assert.False(head.Contains("Content-Length", StringComparison.OrdinalIgnoreCase) && head.Contains("Transfer-Encoding", StringComparison.OrdinalIgnoreCase), $"{scenario}: both framings sent:\n{head}");
+        Assert.Contains(expectedFraming, head.Split("\r\n"));
         Assert.Contains("hello", result.Text[head.Length..], StringComparison.Ordinal);
     }
 
