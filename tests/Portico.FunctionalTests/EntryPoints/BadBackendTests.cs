@@ -143,6 +143,41 @@ public sealed class BadBackendTests
         Assert.Equal("until close", await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>A HEAD response announces the length of the body it does not carry; that length reaches the client.</summary>
+    [Fact]
+    public async Task HeadResponsesKeepTheirContentLengthAsync()
+    {
+        await using var backend = await Backend.StartAsync(context =>
+        {
+            context.Response.ContentLength = 1234;
+            return Task.CompletedTask;
+        });
+        await using var portico = await PorticoHost.StartAsync(
+            """
+            entryPoints:
+              web:
+                address: "127.0.0.1:0"
+            """,
+            $"""
+            http:
+              routers:
+                all:
+                  rule: "PathPrefix(`/`)"
+                  service: b
+              services:
+                b:
+                  loadBalancer:
+                    servers:
+                      - url: "{backend.Url}"
+            """);
+
+        var result = await RawHttpClient.ExchangeAsync(portico.Url(), "HEAD /ok HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal([200], result.Statuses);
+        Assert.Contains("Content-Length: 1234", result.Text.Split("\r\n"));
+        Assert.EndsWith("\r\n\r\n", result.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>Whether an HTTP/1.1 response carries its whole body by its own framing.</summary>
     private static bool LooksComplete(string text)
     {
