@@ -37,10 +37,16 @@ internal sealed class RequestBodyDeadline : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Puts a deadline on reading the body of a request that can have one; requests without a body cost nothing.</summary>
+    /// <summary>
+    /// Puts a deadline on reading the body of a request that can have one; requests without a body cost nothing. An
+    /// upgrade (WebSocket over HTTP/1.1, or extended CONNECT over HTTP/2) has no request body to finish: its "body" is
+    /// the tunnel, which must not be cut after the read timeout.
+    /// </summary>
     public static void Apply(HttpContext context, TimeSpan timeout, TimeProvider time)
     {
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
+            || context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+            || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true })
         {
             return;
         }
