@@ -57,12 +57,3 @@ internal sealed class SourceLocationJsonConverter : JsonConverter<SourceLocation
 
     public override void Write(Utf8JsonWriter writer, SourceLocation value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }
-
-/// <summary>Durations as Traefik writes them (<c>5s</c>, <c>1m30s</c>), not as .NET's <c>00:00:05</c>.</summary>
-internal sealed class GoDurationJsonConverter : JsonConverter<TimeSpan>
-{
-    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        GoDuration.TryParse(reader.GetString(), out var value) ? value : throw new JsonException("not a duration");
-
-    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteStringValue(GoDuration.Format(value));
-}

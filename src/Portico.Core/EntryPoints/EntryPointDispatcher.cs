@@ -25,6 +25,9 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     private readonly EntryPointHttpConfig _http;
     private readonly int _keepAliveMaxRequests;
     private readonly TimeSpan _keepAliveMaxTime;
+    private readonly TimeSpan _readTimeout;
+    private readonly TimeSpan _writeTimeout;
+    private readonly RequestScreening _screening;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -36,6 +39,9 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         _forwardedHeaders = new ForwardedHeaders(ForwardedHeadersOptions.Create(config.ForwardedHeaders, $"entryPoints.{name}.forwardedHeaders", new List<Configuration.ConfigError>()));
         _keepAliveMaxRequests = config.Transport.KeepAliveMaxRequests;
         _keepAliveMaxTime = config.Transport.KeepAliveMaxTime;
+        _readTimeout = config.Transport.RespondingTimeouts.ReadTimeout;
+        _writeTimeout = config.Transport.RespondingTimeouts.WriteTimeout;
+        _screening = new RequestScreening(config.Http);
         _time = time;
         _logger = loggerFactory.CreateLogger("Portico.EntryPoints");
     }
@@ -77,9 +83,27 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         }
 
         // 2. Entry point policies that come before routing.
+        var rejection = _screening.Screen(context);
+        if (rejection != 0)
+        {
+            context.Response.StatusCode = rejection;
+            context.Response.Headers.Connection = "close";
+            return Task.CompletedTask;
+        }
+
         if (_keepAliveMaxRequests > 0 || _keepAliveMaxTime > TimeSpan.Zero)
         {
             LimitKeepAlive(context);
+        }
+
+        if (_readTimeout > TimeSpan.Zero)
+        {
+            RequestBodyDeadline.Apply(context, _readTimeout, _time);
+        }
+
+        if (_writeTimeout > TimeSpan.Zero)
+        {
+            ResponseDeadline.Apply(context, _writeTimeout, _time);
         }
 
         _forwardedHeaders.Apply(context);
@@ -95,6 +119,10 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         {
             routingPath = PathSanitizer.Clean(routingPath);
             SanitizeForwardedPath(context.Request);
+        }
+        else
+        {
+            UnsanitizedPath.Restore(context.Request, escapedPath);
         }
 
         // 3. Route.

@@ -77,12 +77,8 @@ internal sealed class EntryPointHost : IAsyncDisposable
         limits.Http2.MaxStreamsPerConnection = config.Http2.MaxConcurrentStreams;
         limits.Http2.HeaderTableSize = config.Http2.MaxDecoderHeaderTableSize;
         limits.Http2.MaxRequestHeaderFieldSize = Math.Max(limits.Http2.MaxRequestHeaderFieldSize, Math.Min(limits.MaxRequestHeadersTotalSize, 1 << 20));
-        if (timeouts.WriteTimeout > TimeSpan.Zero)
-        {
-            // Go's WriteTimeout bounds how long a response may take to write; Kestrel's nearest guard is a minimum rate.
-            limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 1, gracePeriod: timeouts.WriteTimeout);
-        }
-
+        // writeTimeout is enforced per request by the dispatcher (ResponseDeadline): Kestrel's minimum response data rate
+        // cannot express it.
         options.Listen(bind, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;

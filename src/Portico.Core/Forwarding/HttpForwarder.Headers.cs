@@ -85,6 +85,17 @@ internal sealed partial class HttpForwarder
         var connection = response.Headers.NonValidated.TryGetValues("Connection", out var values) ? ToStringValues(values) : default;
         CopyResponseHeaders(response.Headers, connection, destination, response.StatusCode == System.Net.HttpStatusCode.SwitchingProtocols);
         CopyResponseHeaders(response.Content.Headers, connection, destination, isSwitch: false);
+
+        // Kestrel enforces Content-Length against the body we copy and accepts only a single number. A chunked response
+        // is framed by its chunks whatever length it also announces (RFC 9112 §6.3), so that length is dropped; identical
+        // repeats, which InvalidResponseHead tolerated, collapse to one value.
+        if (response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var lengths)
+            && response.Headers.TransferEncodingChunked != true)
+        {
+            var first = lengths.ToString().AsSpan();
+            var comma = first.IndexOf(',');
+            destination.ContentLength = long.Parse(comma < 0 ? first.Trim() : first[..comma].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static void CopyResponseHeaders(HttpHeaders source, StringValues connection, IHeaderDictionary destination, bool isSwitch)
@@ -100,8 +111,10 @@ internal sealed partial class HttpForwarder
                 continue;
             }
 
-            if (HeaderPolicy.IsResponseHopByHop(name) || HeaderPolicy.IsNominated(connection, name))
+            if (HeaderPolicy.IsResponseHopByHop(name) || HeaderPolicy.IsNominated(connection, name)
+                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
+                // Content-Length is set by the caller, once.
                 continue;
             }
 
@@ -152,33 +165,55 @@ internal sealed partial class HttpForwarder
         return array;
     }
 
+    /// <summary>Control characters other than HTAB, which no header value may carry (RFC 9110 §5.5).</summary>
+    private static readonly System.Buffers.SearchValues<char> s_invalidValueChars = System.Buffers.SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
+
     /// <summary>
-    /// Two different Content-Length values make the body length ambiguous, the root of response splitting; Go
-    /// rejects them and so do we. Identical repeats are tolerated, as RFC 9112 §6.3 allows.
+    /// Why a response head must not reach the client, or null. Two different Content-Length values make the body
+    /// length ambiguous, the root of response splitting, and a length that is not a number cannot frame anything:
+    /// Go rejects both and so do we (identical repeats are tolerated, as RFC 9112 §6.3 allows). A control character
+    /// in a value (which SocketsHttpHandler lets through, NUL included) would be written to the client as is.
     /// </summary>
-    private static bool HasConflictingContentLength(HttpResponseMessage response)
+    private static string? InvalidResponseHead(HttpResponseMessage response)
     {
-        if (!response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var values))
+        if (response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var lengths))
         {
-            return false;
-        }
-
-        if (values.Count == 1 && !values.ToString().Contains(','))
-        {
-            return false;
-        }
-
-        string? first = null;
-        foreach (var value in values)
-        {
-            foreach (var range in value.AsSpan().Split(','))
+            string? first = null;
+            foreach (var value in lengths)
             {
-                var item = value.AsSpan()[range].Trim();
-                if (first is null)
+                foreach (var range in value.AsSpan().Split(','))
                 {
-                    first = item.ToString();
+                    var item = value.AsSpan()[range].Trim();
+                    if (item.IsEmpty || item.ContainsAnyExceptInRange('0', '9'))
+                    {
+                        return "The server sent an invalid Content-Length header.";
+                    }
+
+                    if (first is null)
+                    {
+                        first = item.ToString();
+                    }
+                    else if (!item.SequenceEqual(first))
+                    {
+                        return "The server sent conflicting Content-Length headers.";
+                    }
                 }
-                else if (!item.SequenceEqual(first))
+            }
+        }
+
+        return HasInvalidCharacters(response.Headers) || HasInvalidCharacters(response.Content.Headers)
+            ? "The server sent a control character in a header value."
+            : null;
+    }
+
+    private static bool HasInvalidCharacters(HttpHeaders headers)
+    {
+        foreach (var header in headers.NonValidated)
+        {
+            foreach (var value in header.Value)
+            {
+                if (value.AsSpan().ContainsAny(s_invalidValueChars))
                 {
                     return true;
                 }

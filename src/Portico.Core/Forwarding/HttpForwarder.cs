@@ -68,9 +68,9 @@ internal sealed partial class HttpForwarder : IHttpForwarder
             timeout?.CancelAfter(Timeout.InfiniteTimeSpan);
 
             // :: Step 4: status and headers. A malformed head is refused before anything reaches the client.
-            if (HasConflictingContentLength(response))
+            if (InvalidResponseHead(response) is { } invalid)
             {
-                return Fail(context, ProxyError.ResponseHeaders, new HttpRequestException("The server sent conflicting Content-Length headers."));
+                return Fail(context, ProxyError.ResponseHeaders, new HttpRequestException(invalid));
             }
 
             context.Response.StatusCode = (int)response.StatusCode;
@@ -93,11 +93,11 @@ internal sealed partial class HttpForwarder : IHttpForwarder
                 || response.Content.Headers.ContentLength is null
                 || string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
             var source = await response.Content.ReadAsStreamAsync(aborted);
-            var (error, exception) = await ResponseBodyCopier.CopyAsync(
+            var (error, exception, wrote) = await ResponseBodyCopier.CopyAsync(
                 source, context.Response.BodyWriter, flushEveryWrite, options.FlushInterval, flushHeadersEarly: !isGrpc, aborted);
             if (error != ProxyError.None)
             {
-                return FailBody(context, aborted.IsCancellationRequested ? ProxyError.ResponseBodyClient : error, exception);
+                return FailBody(context, aborted.IsCancellationRequested ? ProxyError.ResponseBodyClient : error, exception, wrote);
             }
 
             // :: Step 7: trailers (gRPC puts its status there). Kestrel sends them when the response completes.
@@ -171,12 +171,15 @@ internal sealed partial class HttpForwarder : IHttpForwarder
     }
 
     /// <summary>
-    /// A body failure before the response started still lets the caller answer 502 with a clean response. Once it
-    /// started, the only honest signal is to abort, so the client never mistakes a truncated body for a complete one.
+    /// A body failure before any byte was copied still lets the caller answer 502 with a clean response. Once a byte
+    /// was copied, the only honest signal is to abort, even when the response has not started: those bytes may sit
+    /// unflushed in the response pipe, where <c>HttpResponse.Clear</c> cannot reach them, and an error status written
+    /// after them would go out as a complete-looking response carrying the truncated body. So the client never
+    /// mistakes a truncated body for a complete one.
     /// </summary>
-    private static ProxyError FailBody(HttpContext context, ProxyError error, Exception? exception)
+    private static ProxyError FailBody(HttpContext context, ProxyError error, Exception? exception, bool wrote)
     {
-        if (context.Response.HasStarted)
+        if (context.Response.HasStarted || wrote)
         {
             context.Abort();
         }

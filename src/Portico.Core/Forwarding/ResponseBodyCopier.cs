@@ -19,12 +19,16 @@ internal static class ResponseBodyCopier
 {
     private const int BufferSize = 64 * 1024;
 
-    /// <returns><see cref="ProxyError.None"/>, <see cref="ProxyError.ResponseBodyDestination"/> or <see cref="ProxyError.ResponseBodyClient"/>.</returns>
-    public static async ValueTask<(ProxyError Error, Exception? Exception)> CopyAsync(
+    /// <returns>
+    /// <see cref="ProxyError.None"/>, <see cref="ProxyError.ResponseBodyDestination"/> or <see cref="ProxyError.ResponseBodyClient"/>,
+    /// and whether any byte was written to <paramref name="destination"/> (flushed or not).
+    /// </returns>
+    public static async ValueTask<(ProxyError Error, Exception? Exception, bool Wrote)> CopyAsync(
         Stream source, PipeWriter destination, bool flushEveryWrite, TimeSpan flushInterval, bool flushHeadersEarly, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var unflushed = 0;
+        var wrote = false;
 
         // Headers are sent as soon as the backend makes us wait for the body, like any other buffered data. gRPC is
         // the exception: a trailers-only answer must reach the client as one HEADERS frame.
@@ -43,7 +47,7 @@ internal static class ResponseBodyCopier
                     {
                         if (await FlushAsync(destination, cancellationToken))
                         {
-                            return (ProxyError.ResponseBodyClient, null);
+                            return (ProxyError.ResponseBodyClient, null, wrote);
                         }
 
                         unflushed = 0;
@@ -55,7 +59,7 @@ internal static class ResponseBodyCopier
                 }
                 catch (Exception ex) when (ex is not FlushFailedException)
                 {
-                    return (cancellationToken.IsCancellationRequested ? ProxyError.ResponseBodyClient : ProxyError.ResponseBodyDestination, ex);
+                    return (cancellationToken.IsCancellationRequested ? ProxyError.ResponseBodyClient : ProxyError.ResponseBodyDestination, ex, wrote);
                 }
 
                 if (count == 0)
@@ -64,20 +68,21 @@ internal static class ResponseBodyCopier
                     //    the tail of large bodies now and then under load (seen with 64 MiB downloads through Kestrel).
                     if ((unflushed > 0 || headersPending) && await FlushAsync(destination, cancellationToken))
                     {
-                        return (ProxyError.ResponseBodyClient, null);
+                        return (ProxyError.ResponseBodyClient, null, wrote);
                     }
 
-                    return (ProxyError.None, null);
+                    return (ProxyError.None, null, wrote);
                 }
 
                 // 3. Copy to the client and flush according to the policy.
                 destination.Write(buffer.AsSpan(0, count));
+                wrote = true;
                 unflushed += count;
                 if (flushEveryWrite || unflushed >= BufferSize || Stopwatch.GetElapsedTime(lastFlush) >= flushInterval)
                 {
                     if (await FlushAsync(destination, cancellationToken))
                     {
-                        return (ProxyError.ResponseBodyClient, null);
+                        return (ProxyError.ResponseBodyClient, null, wrote);
                     }
 
                     unflushed = 0;
@@ -88,7 +93,7 @@ internal static class ResponseBodyCopier
         }
         catch (FlushFailedException ex)
         {
-            return (ProxyError.ResponseBodyClient, ex.InnerException);
+            return (ProxyError.ResponseBodyClient, ex.InnerException, wrote);
         }
         finally
         {

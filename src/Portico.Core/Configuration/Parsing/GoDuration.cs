@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Portico.Configuration.Parsing;
 
@@ -117,7 +118,10 @@ internal static class GoDuration
         return true;
     }
 
-    /// <summary>Formats like Go's <c>Duration.String</c> for whole units ("1h30m0s", "100ms"), for messages and the API.</summary>
+    /// <summary>
+    /// Writes a duration as Go's <c>time.Duration.String()</c> does (<c>0s</c>, <c>100ms</c>, <c>1m0s</c>, <c>1h2m3.5s</c>):
+    /// Traefik's API and messages show durations that way.
+    /// </summary>
     public static string Format(TimeSpan value)
     {
         if (value == TimeSpan.Zero)
@@ -126,15 +130,43 @@ internal static class GoDuration
         }
 
         var sign = value < TimeSpan.Zero ? "-" : string.Empty;
-        var abs = value.Duration();
-        if (abs < TimeSpan.FromSeconds(1))
+        var ticks = Math.Abs(value.Ticks);
+        if (ticks < TimeSpan.TicksPerSecond)
         {
-            return sign + abs.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
+            // Below a second Go picks the largest unit that keeps an integer part: ms, µs or ns (a tick is 100 ns).
+            var nanoseconds = ticks * 100;
+            return sign + (nanoseconds >= 1_000_000 ? Fraction(nanoseconds, 1_000_000) + "ms"
+                : nanoseconds >= 1_000 ? Fraction(nanoseconds, 1_000) + "µs"
+                : nanoseconds.ToString(CultureInfo.InvariantCulture) + "ns");
         }
 
-        var hours = (long)abs.TotalHours;
-        var text = hours > 0 ? $"{hours}h{abs.Minutes}m" : abs.Minutes > 0 ? $"{abs.Minutes}m" : string.Empty;
-        var seconds = abs.Seconds + (abs.Ticks % TimeSpan.TicksPerSecond / (double)TimeSpan.TicksPerSecond);
-        return sign + text + seconds.ToString(CultureInfo.InvariantCulture) + "s";
+        var text = new StringBuilder(sign);
+        var hours = ticks / TimeSpan.TicksPerHour;
+        var minutes = ticks % TimeSpan.TicksPerHour / TimeSpan.TicksPerMinute;
+        if (hours > 0)
+        {
+            text.Append(hours.ToString(CultureInfo.InvariantCulture)).Append('h');
+        }
+
+        if (hours > 0 || minutes > 0)
+        {
+            text.Append(minutes.ToString(CultureInfo.InvariantCulture)).Append('m');
+        }
+
+        return text.Append(Fraction(ticks % TimeSpan.TicksPerMinute, TimeSpan.TicksPerSecond)).Append('s').ToString();
+    }
+
+    /// <summary><paramref name="amount"/> / <paramref name="unit"/> with the fraction's trailing zeros dropped.</summary>
+    private static string Fraction(long amount, long unit)
+    {
+        var whole = (amount / unit).ToString(CultureInfo.InvariantCulture);
+        var rest = amount % unit;
+        if (rest == 0)
+        {
+            return whole;
+        }
+
+        var digits = unit.ToString(CultureInfo.InvariantCulture).Length - 1;
+        return whole + "." + rest.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
     }
 }
