@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portico.Configuration;
 using Portico.Configuration.Parsing;
@@ -18,6 +19,24 @@ internal sealed class MiddlewareContext
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+
+    /// <summary>The provider of this middleware, which also qualifies the plain names it references (<c>auth</c> → <c>auth@file</c>).</summary>
+    public string Provider => Runtime.MergedConfig.ProviderOf(Name);
+
+    /// <summary>The router this instance serves (each router gets its own instances); null when only validating.</summary>
+    public string? Router { get; init; }
+
+    /// <summary>Finds a built service by qualified name (for <c>errors</c>, mirroring-like middlewares); null when it does not exist.</summary>
+    public Func<string, Services.IHttpService?> ResolveService { get; init; } = _ => null;
+
+    /// <summary>
+    /// Builds a new instance of another middleware by qualified name (for <c>chain</c>); null when it is missing,
+    /// invalid or would close a reference cycle, and then its own error says why.
+    /// </summary>
+    public Func<string, Func<RequestDelegate, RequestDelegate>?> ResolveMiddleware { get; init; } = _ => null;
+
+    /// <summary>Qualifies a reference made by this middleware with its provider, unless it names one.</summary>
+    public string Qualify(string reference) => Runtime.MergedConfig.Qualify(reference, Provider);
 
     /// <summary>The item name used in error messages, for example <c>middleware "strip@file"</c>.</summary>
     public string Item => $"middleware \"{Name}\"";

@@ -5,7 +5,6 @@ using Portico.Configuration;
 using Portico.Configuration.Dynamic;
 using Portico.Configuration.Parsing;
 using Portico.Configuration.Static;
-using Portico.Middlewares;
 using Portico.Providers;
 using Portico.Routing.Http;
 using Portico.Routing.Rules;
@@ -79,7 +78,7 @@ internal sealed partial class SnapshotBuilder
         {
             if (!middlewareErrors.ContainsKey(name))
             {
-                BuildMiddleware(name, merged, middlewareErrors);
+                new MiddlewareBuild(this, merged, middlewareErrors, services.Built, null).Build(name);
             }
         }
 
@@ -217,7 +216,7 @@ internal sealed partial class SnapshotBuilder
             foreach (var middleware in names)
             {
                 Add(middlewareUsers, middleware, name);
-                var built = BuildMiddleware(middleware, merged, middlewareErrors);
+                var built = new MiddlewareBuild(this, merged, middlewareErrors, services.Built, name).Build(middleware);
                 if (built is null)
                 {
                     var why = merged.Middlewares.ContainsKey(middleware) || _internal.Middlewares.ContainsKey(middleware) ? "is invalid" : "does not exist";
@@ -280,47 +279,6 @@ internal sealed partial class SnapshotBuilder
         }
 
         return config.Http.Middlewares.Select(m => MergedConfig.Qualify(m, provider));
-    }
-
-    private Func<RequestDelegate, RequestDelegate>? BuildMiddleware(string name, MergedConfig merged, Dictionary<string, List<ConfigError>> middlewareErrors)
-    {
-        if (_internal.Middlewares.TryGetValue(name, out var builtIn))
-        {
-            return builtIn;
-        }
-
-        if (!merged.Middlewares.TryGetValue(name, out var provided))
-        {
-            return null;
-        }
-
-        var errors = new List<ConfigError>();
-        var node = provided.Config;
-        Func<RequestDelegate, RequestDelegate>? result = null;
-        var item = $"middleware \"{name}\"";
-        if (node.Kind != ConfigNodeKind.Mapping || node.Entries.Count != 1)
-        {
-            errors.Add(new ConfigError(item, "a middleware must have exactly one type (for example stripPrefix)", node.Location));
-        }
-        else if (!_deps.Middlewares.TryGet(node.Entries[0].Key, out var factory))
-        {
-            errors.Add(new ConfigError(item, $"unknown middleware type \"{node.Entries[0].Key}\" (this Portico version knows: {string.Join(", ", _deps.Middlewares.TypeNames.Order(StringComparer.Ordinal))})", node.Location));
-        }
-        else
-        {
-            result = factory.Create(new MiddlewareContext
-            {
-                Name = name,
-                TypeName = node.Entries[0].Key,
-                Options = node.Entries[0].Value,
-                Errors = errors,
-                Time = _deps.Time,
-                LoggerFactory = _deps.LoggerFactory,
-            });
-        }
-
-        middlewareErrors.TryAdd(name, errors);
-        return errors.Count > 0 ? null : result;
     }
 
     private static RuleSyntax? ParseSyntaxOrNull(string? value) => value?.ToLowerInvariant() switch

@@ -81,6 +81,45 @@ public sealed class SnapshotBuilderTests
         Assert.Contains(snapshot.Status.ProviderErrors, e => e.Severity == ConfigSeverity.Warning && e.Message.Contains("\"tcp\" section", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("members run in order", "[strip, add]", "")]
+    [InlineData("missing member", "[strip, nope]", "middleware \"nope@file\" of the chain does not exist or is invalid")]
+    [InlineData("self reference", "[strip, outer]", "reference cycle: outer@file -> outer@file")]
+    public void ChainBuildsItsMembersAndRefusesMissingOnesAndCycles(string scenario, string members, string expectedError)
+    {
+        var snapshot = Build("entryPoints:\n  web:\n    address: \":80\"\n", $"""
+            http:
+              routers:
+                r:
+                  rule: "Path(`/`)"
+                  service: svc
+                  middlewares: [outer]
+              middlewares:
+                outer:
+                  chain:
+                    middlewares: {members}
+                strip:
+                  stripPrefix:
+                    prefixes: ["/a"]
+                add:
+                  addPrefix:
+                    prefix: "/b"
+            {Services}
+            """);
+
+        var errors = snapshot.Status.Middlewares.SelectMany(m => m.Errors).Select(e => e.Message).ToArray();
+        if (expectedError.Length == 0)
+        {
+            Assert.True(errors.Length == 0, $"{scenario}: {string.Join("; ", errors)}");
+            Assert.Equal(ItemStatus.Enabled, snapshot.Status.Routers.Single(r => r.Name == "r@file").Status);
+        }
+        else
+        {
+            Assert.Contains(expectedError, errors);
+            Assert.Equal(ItemStatus.Disabled, snapshot.Status.Routers.Single(r => r.Name == "r@file").Status);
+        }
+    }
+
     [Fact]
     public void EntryPointRedirectionAddsAnInternalRouterWithTheTargetPort()
     {
