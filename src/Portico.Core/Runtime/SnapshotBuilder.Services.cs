@@ -121,10 +121,6 @@ internal sealed partial class SnapshotBuilder
         {
             var errors = services.Errors.GetValueOrDefault(name) ?? [];
             var built = services.Built.ContainsKey(name);
-            if (config.Middlewares.Count > 0)
-            {
-                errors = [.. errors, new ConfigError($"service \"{name}\"", "service middlewares are accepted, not yet supported by this Portico version", config.Location, ConfigSeverity.Warning)];
-            }
 
             infos.Add(new ServiceInfo
             {

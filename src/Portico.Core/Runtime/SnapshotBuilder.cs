@@ -207,11 +207,12 @@ internal sealed partial class SnapshotBuilder
             Add(serviceUsers, router.Service, name);
         }
 
-        // Middlewares: entry-point middlewares first (Traefik prepends them), then the router's own.
+        // Middlewares in Traefik's order: the entry point's, then the router's, then the service's own (3.7).
+        var serviceMiddlewares = ServiceMiddlewares(router.Service, merged);
         var chains = new Dictionary<string, Func<RequestDelegate, RequestDelegate>[]>(StringComparer.Ordinal);
         foreach (var entryPoint in usable)
         {
-            var names = EntryPointMiddlewares(entryPoint, provider).Concat(router.Middlewares).ToArray();
+            var names = EntryPointMiddlewares(entryPoint, provider).Concat(router.Middlewares).Concat(serviceMiddlewares).ToArray();
             var chain = new List<Func<RequestDelegate, RequestDelegate>>(names.Length);
             foreach (var middleware in names)
             {
@@ -270,6 +271,12 @@ internal sealed partial class SnapshotBuilder
             }
         }
     }
+
+    /// <summary>The middlewares a service declares (Traefik 3.7), qualified with the service's provider.</summary>
+    private static IEnumerable<string> ServiceMiddlewares(string? service, MergedConfig merged) =>
+        service is not null && merged.Services.TryGetValue(service, out var provided)
+            ? provided.Config.Middlewares.Select(m => MergedConfig.Qualify(m, provided.Provider))
+            : [];
 
     private IEnumerable<string> EntryPointMiddlewares(string entryPoint, string provider)
     {
