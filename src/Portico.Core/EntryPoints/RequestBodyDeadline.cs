@@ -13,14 +13,12 @@ namespace Portico.EntryPoints;
 internal sealed class RequestBodyDeadline : Stream
 {
     private readonly Stream _inner;
-    private readonly HttpContext _context;
-    private readonly Lock _gate = new();
-    private ITimer? _timer;
+    private readonly AbortTimer _deadline;
 
-    private RequestBodyDeadline(Stream inner, HttpContext context)
+    private RequestBodyDeadline(Stream inner, AbortTimer deadline)
     {
         _inner = inner;
-        _context = context;
+        _deadline = deadline;
     }
 
     public override bool CanRead => true;
@@ -51,10 +49,7 @@ internal sealed class RequestBodyDeadline : Stream
             return;
         }
 
-        var deadline = new RequestBodyDeadline(context.Request.Body, context);
-        deadline._timer = time.CreateTimer(static state => ((RequestBodyDeadline)state!).Expire(), deadline, timeout, Timeout.InfiniteTimeSpan);
-        context.Request.Body = deadline;
-        context.Response.RegisterForDispose(deadline);
+        context.Request.Body = new RequestBodyDeadline(context.Request.Body, AbortTimer.Start(context, timeout, time));
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -94,33 +89,10 @@ internal sealed class RequestBodyDeadline : Stream
 
     protected override void Dispose(bool disposing)
     {
-        // The inner stream belongs to the server; only the timer is ours.
+        // The inner stream belongs to the server; only the deadline is ours.
         StopTimer();
         base.Dispose(disposing);
     }
 
-    /// <summary>The lock makes a stop wait for an expiry in progress, so an abort never lands on a later request.</summary>
-    private void StopTimer()
-    {
-        lock (_gate)
-        {
-            _timer?.Dispose();
-            _timer = null;
-        }
-    }
-
-    private void Expire()
-    {
-        lock (_gate)
-        {
-            if (_timer is null)
-            {
-                return;
-            }
-
-            _timer.Dispose();
-            _timer = null;
-            _context.Abort();
-        }
-    }
+    private void StopTimer() => _deadline.Dispose();
 }

@@ -9,27 +9,37 @@ namespace Portico.EntryPoints;
 /// entry point arms a timer per request that aborts the request if it is still running at the deadline. Like Go's, it
 /// also cuts a long download or stream that is still going: that is what the option means, and why it is off by default.
 /// </summary>
-internal sealed class ResponseDeadline : IDisposable
+internal static class ResponseDeadline
+{
+    public static void Apply(HttpContext context, TimeSpan timeout, TimeProvider time) => AbortTimer.Start(context, timeout, time);
+}
+
+/// <summary>
+/// Aborts a request when its deadline passes, unless stopped first (by <see cref="Dispose"/>, which the server also calls
+/// when the request ends). Shared by the entry point's read and write deadlines.
+/// </summary>
+internal sealed class AbortTimer : IDisposable
 {
     private readonly HttpContext _context;
     private readonly Lock _gate = new();
     private ITimer? _timer;
 
-    private ResponseDeadline(HttpContext context)
+    private AbortTimer(HttpContext context)
     {
         _context = context;
     }
 
-    public static void Apply(HttpContext context, TimeSpan timeout, TimeProvider time)
+    public static AbortTimer Start(HttpContext context, TimeSpan timeout, TimeProvider time)
     {
-        var deadline = new ResponseDeadline(context);
-        deadline._timer = time.CreateTimer(static state => ((ResponseDeadline)state!).Expire(), deadline, timeout, Timeout.InfiniteTimeSpan);
+        var deadline = new AbortTimer(context);
+        deadline._timer = time.CreateTimer(static state => ((AbortTimer)state!).Expire(), deadline, timeout, Timeout.InfiniteTimeSpan);
         context.Response.RegisterForDispose(deadline);
+        return deadline;
     }
 
     /// <summary>
-    /// Called by the server when the request is done: the deadline no longer applies. The lock makes it wait for an
-    /// expiry in progress, so an abort can never land on the next request of a connection whose context is reused.
+    /// Stops the deadline. The lock makes it wait for an expiry in progress, so an abort can never land on the next
+    /// request of a connection whose context is reused.
     /// </summary>
     public void Dispose()
     {
