@@ -35,6 +35,17 @@ internal sealed class MiddlewareContext
     /// </summary>
     public Func<string, Func<RequestDelegate, RequestDelegate>?> ResolveMiddleware { get; init; } = _ => null;
 
+    /// <summary>Where state that must survive reloads lives; see <see cref="GetState"/>.</summary>
+    public MiddlewareStateStore? StateStore { get; init; }
+
+    /// <summary>
+    /// State kept across reloads while this middleware's options do not change (rate-limit buckets, breaker windows):
+    /// one per middleware, router and <paramref name="purpose"/>. Without a store (validation only) it is always new.
+    /// </summary>
+    public T GetState<T>(string purpose, Func<T> create)
+        where T : class =>
+        StateStore is null ? create() : StateStore.GetOrCreate(Name, Router, purpose, Options, create);
+
     /// <summary>Qualifies a reference made by this middleware with its provider, unless it names one.</summary>
     public string Qualify(string reference) => Runtime.MergedConfig.Qualify(reference, Provider);
 

@@ -18,6 +18,7 @@ internal sealed partial class SnapshotBuilder
         MergedConfig merged,
         Dictionary<string, List<ConfigError>> errorsByName,
         IReadOnlyDictionary<string, IHttpService> services,
+        MiddlewareStateStore? state,
         string? router)
     {
         private readonly List<string> _building = [];
@@ -70,6 +71,7 @@ internal sealed partial class SnapshotBuilder
                         Router = router,
                         ResolveService = service => services.GetValueOrDefault(service),
                         ResolveMiddleware = Build,
+                        StateStore = state,
                     });
                 }
                 finally

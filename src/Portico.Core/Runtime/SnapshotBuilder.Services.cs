@@ -2,6 +2,7 @@ using Portico.Configuration;
 using Portico.Configuration.Dynamic;
 using Portico.Configuration.Parsing;
 using Portico.Forwarding;
+using Portico.Middlewares;
 using Portico.Services;
 
 namespace Portico.Runtime;
@@ -11,7 +12,7 @@ internal sealed partial class SnapshotBuilder
     private const string DefaultTransportName = "default@internal";
 
     /// <summary>What the next build may take over: pooled clients by transport, and the services' live state.</summary>
-    private sealed record BuildState(IReadOnlyDictionary<string, Transport> Transports, ServiceBuildResult Services);
+    private sealed record BuildState(IReadOnlyDictionary<string, Transport> Transports, ServiceBuildResult Services, MiddlewareStateStore Middlewares);
 
     private sealed record Transport(ServersTransportItemConfig Config, HttpMessageInvoker Client);
 

@@ -5,6 +5,7 @@ using Portico.Configuration;
 using Portico.Configuration.Dynamic;
 using Portico.Configuration.Parsing;
 using Portico.Configuration.Static;
+using Portico.Middlewares;
 using Portico.Providers;
 using Portico.Routing.Http;
 using Portico.Routing.Rules;
@@ -27,6 +28,7 @@ internal sealed partial class SnapshotBuilder
     private readonly string[] _defaultEntryPoints;
     private readonly RuleSyntax _defaultSyntax;
     private long _generation;
+    private MiddlewareStateStore? _middlewareState;
 
     public SnapshotBuilder(StaticConfig staticConfig, RuntimeDependencies deps, InternalItems internalItems)
     {
@@ -57,6 +59,8 @@ internal sealed partial class SnapshotBuilder
         var previousState = previous.BuildState as BuildState;
 
         // 1. Transports, then services: routers need both.
+        // Builds are serialised by the watcher, so the store of the build in progress can live in a field.
+        _middlewareState = new MiddlewareStateStore(previousState?.Middlewares);
         var transports = BuildTransports(merged, previousState);
         var services = BuildServices(merged, transports, previousState);
 
@@ -78,7 +82,7 @@ internal sealed partial class SnapshotBuilder
         {
             if (!middlewareErrors.ContainsKey(name))
             {
-                new MiddlewareBuild(this, merged, middlewareErrors, services.Built, null).Build(name);
+                new MiddlewareBuild(this, merged, middlewareErrors, services.Built, null, null).Build(name);
             }
         }
 
@@ -107,13 +111,14 @@ internal sealed partial class SnapshotBuilder
             }
         }
 
+        _middlewareState.ReleasePrevious();
         return new RuntimeSnapshot
         {
             Generation = Interlocked.Increment(ref _generation),
             EntryPoints = tables,
             Services = services.Built,
             Status = status,
-            BuildState = new BuildState(transports, services.State),
+            BuildState = new BuildState(transports, services.State, _middlewareState),
         };
     }
 
@@ -217,7 +222,7 @@ internal sealed partial class SnapshotBuilder
             foreach (var middleware in names)
             {
                 Add(middlewareUsers, middleware, name);
-                var built = new MiddlewareBuild(this, merged, middlewareErrors, services.Built, name).Build(middleware);
+                var built = new MiddlewareBuild(this, merged, middlewareErrors, services.Built, _middlewareState, name).Build(middleware);
                 if (built is null)
                 {
                     var why = merged.Middlewares.ContainsKey(middleware) || _internal.Middlewares.ContainsKey(middleware) ? "is invalid" : "does not exist";
