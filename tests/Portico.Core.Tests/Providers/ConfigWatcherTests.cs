@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Portico.Configuration.Dynamic;
 using Portico.Providers;
-using Portico.Tests.Services;
 
 namespace Portico.Tests.Providers;
 

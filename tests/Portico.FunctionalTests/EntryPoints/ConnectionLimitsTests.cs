@@ -114,7 +114,7 @@ public sealed class ConnectionLimitsTests
     [Fact]
     public async Task KeepAliveMaxTimeClosesAConnectionThatLivedLongEnoughAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var backend = await RecordingBackend.StartAsync();
         await using var portico = await StartAsync(backend, "keepAliveMaxTime: 10s", time);
 
@@ -142,7 +142,7 @@ public sealed class ConnectionLimitsTests
     [Fact]
     public async Task ReadTimeoutAbortsAClientThatStallsInTheBodyAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var backend = await Backend.StartAsync(async context =>
         {
@@ -167,7 +167,7 @@ public sealed class ConnectionLimitsTests
     [Fact]
     public async Task ReadTimeoutDoesNotCutARequestWhoseBodyArrivedInTimeAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var bodyRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var backend = await Backend.StartAsync(async context =>
@@ -199,7 +199,7 @@ public sealed class ConnectionLimitsTests
     [Fact]
     public async Task WriteTimeoutCutsAResponseStillRunningAtTheDeadlineAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var backend = await Backend.StartAsync(async context =>
         {
             var chunk = new byte[64 * 1024];
@@ -224,7 +224,7 @@ public sealed class ConnectionLimitsTests
     [Fact]
     public async Task WriteTimeoutDeadlinesEndWithTheirRequestsAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var backend = await RecordingBackend.StartAsync();
         await using var portico = await StartAsync(backend, "respondingTimeouts:\n        writeTimeout: 10s", time);
         var baseline = time.ActiveTimers;

@@ -15,7 +15,7 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task PingTerminatesAcceptGraceServesNewRequestsAndInFlightRequestsFinishAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var backend = await Backend.StartAsync(async context =>

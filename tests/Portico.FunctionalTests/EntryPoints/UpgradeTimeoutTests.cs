@@ -13,7 +13,7 @@ public sealed class UpgradeTimeoutTests
     [Fact]
     public async Task AWebSocketOutlivesTheReadTimeoutAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var backend = await Backend.StartAsync(
             async context =>
             {

@@ -1,4 +1,4 @@
-namespace Portico.Tests.Services;
+namespace Portico.Testing;
 
 /// <summary>A manual clock: time moves only through <see cref="Advance"/>, which fires due timers in order.</summary>
 internal sealed class FakeTimeProvider : TimeProvider
