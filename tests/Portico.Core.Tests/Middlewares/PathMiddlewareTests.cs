@@ -36,7 +36,7 @@ public sealed class PathMiddlewareTests
     [InlineData("stripPrefix: {}", "stripPrefix needs at least one entry in prefixes")]
     [InlineData("addPrefix: {}", "addPrefix needs a prefix")]
     [InlineData("addPrefix:\n  prefix: /a\n  prefx: /b", "unknown key")]
-    [InlineData("headers:\n  frameDeny: true", "only customRequestHeaders and customResponseHeaders are supported")]
+    [InlineData("headers: {}", "headers needs at least one option")]
     public void BadOptionsAreErrorsNamingTheMiddleware(string yaml, string expected)
     {
         var errors = new List<ConfigError>();

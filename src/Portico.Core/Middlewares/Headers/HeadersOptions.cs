@@ -1,6 +1,6 @@
 namespace Portico.Middlewares.Headers;
 
-/// <summary>Traefik <c>headers</c> options (all of Traefik's names bind; see <see cref="HeadersFactory"/> for what is honoured).</summary>
+/// <summary>Traefik v3 <c>headers</c> options, with Traefik's names and defaults (everything off or empty).</summary>
 internal sealed record HeadersOptions
 {
     public IReadOnlyDictionary<string, string> CustomRequestHeaders { get; init; } = new Dictionary<string, string>();
