@@ -17,5 +17,8 @@ public sealed class PorticoRequestFeature
     /// <summary>How many times the request was retried.</summary>
     public int RetryAttempts { get; set; }
 
+    /// <summary>The user an authentication middleware accepted, for the access log (Traefik's <c>ClientUsername</c>).</summary>
+    public string? ClientUsername { get; set; }
+
     public static PorticoRequestFeature? Get(HttpContext context) => context.Features.Get<PorticoRequestFeature>();
 }

@@ -15,7 +15,7 @@ internal static class Poll
 
     public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? TimeSpan.FromSeconds(5);
+        var limit = timeout ?? TimeSpan.FromSeconds(15);
         var watch = Stopwatch.StartNew();
         while (!await condition().WaitAsync(PorticoHost.Timeout))
         {
