@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Portico.Middlewares.Rewriting;
 
 namespace Portico.Middlewares.AddPrefix;
 
@@ -20,11 +21,12 @@ internal sealed class AddPrefixFactory : IMiddlewareFactory
             return null;
         }
 
-        // Traefik joins the prefix and the path as strings, adding the leading slash when the prefix lacks one.
-        var prefix = new PathString(options.Prefix.StartsWith('/') ? options.Prefix : "/" + options.Prefix);
+        // Traefik joins the prefix and the path as plain strings (a prefix ending in '/' gives "//", unlike
+        // PathString.Add), then adds a leading slash when the prefix lacks one.
+        var prefix = options.Prefix;
         return next => context =>
         {
-            context.Request.Path = prefix.Add(context.Request.Path);
+            RequestTarget.SetPath(context.Request, string.Concat(prefix, RequestTarget.Path(context.Request)));
             return next(context);
         };
     }

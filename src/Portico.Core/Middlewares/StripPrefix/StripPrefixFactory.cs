@@ -20,7 +20,9 @@ internal sealed class StripPrefixFactory : IMiddlewareFactory
             return null;
         }
 
-        var prefixes = options.Prefixes.Where(p => p.Length > 0).ToArray();
+        // Like Traefik, an empty prefix matches every path (strips nothing, records an empty X-Forwarded-Prefix) and
+        // stops the search, so it is kept in its place rather than dropped.
+        var prefixes = options.Prefixes.ToArray();
         return next => new StripPrefixMiddleware(next, prefixes).InvokeAsync;
     }
 }

@@ -5,6 +5,9 @@ internal sealed record StripPrefixOptions
 {
     public IReadOnlyList<string> Prefixes { get; init; } = [];
 
-    /// <summary>Deprecated in Traefik v3 and ignored there too.</summary>
-    public bool ForceSlash { get; init; } = true;
+    /// <summary>
+    /// Deprecated in Traefik v3. It only decided whether an emptied path is <c>""</c> or <c>/</c>; both reach the backend
+    /// as <c>/</c>, so it changes nothing here.
+    /// </summary>
+    public bool? ForceSlash { get; init; }
 }

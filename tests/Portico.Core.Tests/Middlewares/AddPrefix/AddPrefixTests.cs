@@ -1,0 +1,20 @@
+using Portico.Tests.Middlewares.Rewriting;
+
+namespace Portico.Tests.Middlewares.AddPrefix;
+
+public sealed class AddPrefixTests
+{
+    [Theory]
+    [InlineData("/api", "/users", "/api/users")]
+    [InlineData("api", "/users", "/api/users")]
+    [InlineData("/api", "/", "/api/")]
+    [InlineData("/api/", "/users", "/api//users")]
+    [InlineData("/api", "/a%2Fb", "/api/a%2Fb")]
+    public async Task JoinsPrefixAndPathAsStringsAsync(string prefix, string target, string expected)
+    {
+        var passed = await MiddlewareHarness.RunAsync($"addPrefix:\n  prefix: \"{prefix}\"", MiddlewareHarness.Request(target));
+
+        Assert.Equal(expected, passed!.Path);
+        Assert.Equal(expected, passed.EscapedPath);
+    }
+}
