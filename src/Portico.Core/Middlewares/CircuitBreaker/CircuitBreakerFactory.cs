@@ -19,8 +19,7 @@ internal sealed class CircuitBreakerFactory : IMiddlewareFactory
             return null;
         }
 
-        var location = context.Options.Entries.FirstOrDefault(e => string.Equals(e.Key, "expression", StringComparison.OrdinalIgnoreCase)).Value?.Location
-            ?? context.Options.Location;
+        var location = context.Options.Get("expression")?.Location ?? context.Options.Location;
         ParsedBreakerExpression? expression = null;
         if (string.IsNullOrWhiteSpace(options.Expression))
         {
