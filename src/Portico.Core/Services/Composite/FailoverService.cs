@@ -90,10 +90,7 @@ internal sealed class FailoverService : IHealthReportingService
 
         // 3. The main's answer was swallowed: reset the response and replay the request on the fallback.
         ServiceLog.FailoverOnStatus(_logger, Name, gate.DivertedStatus);
-        var response = context.Response;
-        response.Headers.Clear();
-        response.StatusCode = StatusCodes.Status200OK;
-        context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = null;
+        ResponseGate.ResetResponse(context);
         if (body is not null)
         {
             request.Body = body.OpenRead();
