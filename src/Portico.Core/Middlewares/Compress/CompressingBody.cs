@@ -7,8 +7,9 @@ using Microsoft.Net.Http.Headers;
 namespace Portico.Middlewares.Compress;
 
 /// <summary>
-/// The response body while <c>compress</c> decides. Up to <c>minResponseBodyBytes</c> are held back; once that many
-/// arrive (or the handler flushes some), the response is compressed from there on, streaming. A response that already
+/// The response body while <c>compress</c> decides. A declared <c>Content-Length</c> decides at the first byte; without
+/// one, up to <c>minResponseBodyBytes</c> are held back, and once that many arrive (or the handler flushes some), the
+/// response is compressed from there on, streaming. A response that already
 /// has a <c>Content-Encoding</c>, a <c>Content-Range</c> or a content type the filters refuse passes through untouched,
 /// and one that ends shorter than the minimum is sent as it is, with its original <c>Content-Length</c>.
 /// </summary>
@@ -56,13 +57,14 @@ internal sealed class CompressingBody(HttpContext context, IHttpResponseBodyFeat
             return ValueTask.CompletedTask;
         }
 
-        if (!IsCompressible())
+        if (!IsCompressible() || context.Response.ContentLength < owner.MinSize)
         {
             PassThrough();
             return Inner.Stream.WriteAsync(buffer, cancellationToken);
         }
 
-        var minimum = owner.MinSize;
+        // A declared length decides at once: no need to hold bytes back to learn the size.
+        var minimum = context.Response.ContentLength is null ? owner.MinSize : 0;
         if (_buffered + buffer.Length < minimum)
         {
             _buffer ??= ArrayPool<byte>.Shared.Rent(minimum);
@@ -86,7 +88,7 @@ internal sealed class CompressingBody(HttpContext context, IHttpResponseBodyFeat
                 return;
         }
 
-        if (!IsCompressible())
+        if (!IsCompressible() || context.Response.ContentLength < owner.MinSize)
         {
             PassThrough();
             await Inner.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
