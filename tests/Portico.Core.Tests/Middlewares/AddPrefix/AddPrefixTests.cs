@@ -12,7 +12,7 @@ public sealed class AddPrefixTests
     [InlineData("/api", "/a%2Fb", "/api/a%2Fb")]
     public async Task JoinsPrefixAndPathAsStringsAsync(string prefix, string target, string expected)
     {
-        var passed = await MiddlewareHarness.RunAsync($"addPrefix:\n  prefix: \"{prefix}\"", MiddlewareHarness.Request(target));
+        var passed = await RewritingHarness.RunAsync($"addPrefix:\n  prefix: \"{prefix}\"", RewritingHarness.Request(target));
 
         Assert.Equal(expected, passed!.Path);
         Assert.Equal(expected, passed.EscapedPath);

@@ -50,8 +50,8 @@ public sealed class ContentTypeTests
     [MemberData(nameof(Responses))]
     public async Task SniffsOnlyUntypedBodiesAsync(string scenario, string options, int status, string? backendType, string? expected)
     {
-        var context = MiddlewareHarness.Request("/");
-        await MiddlewareHarness.RunAsync($"contentType: {options}", context, async c =>
+        var context = RewritingHarness.Request("/");
+        await RewritingHarness.RunAsync($"contentType: {options}", context, async c =>
         {
             c.Response.StatusCode = status;
             if (backendType == "encoded")
@@ -71,14 +71,14 @@ public sealed class ContentTypeTests
         });
 
         Assert.True(expected == context.Response.ContentType, $"{scenario}: {context.Response.ContentType}");
-        Assert.Equal(status == 304 ? string.Empty : "<html><body>hi</body></html>", MiddlewareHarness.Body(context));
+        Assert.Equal(status == 304 ? string.Empty : "<html><body>hi</body></html>", RewritingHarness.Body(context));
     }
 
     [Fact]
     public async Task AnEmptyBodyGetsNoTypeAsync()
     {
-        var context = MiddlewareHarness.Request("/");
-        await MiddlewareHarness.RunAsync("contentType: {}", context, _ => Task.CompletedTask);
+        var context = RewritingHarness.Request("/");
+        await RewritingHarness.RunAsync("contentType: {}", context, _ => Task.CompletedTask);
 
         Assert.Null(context.Response.ContentType);
     }

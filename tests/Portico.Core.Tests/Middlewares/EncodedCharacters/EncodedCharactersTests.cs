@@ -29,8 +29,8 @@ public sealed class EncodedCharactersTests
     [MemberData(nameof(Rows))]
     public async Task RejectsForbiddenEncodedCharactersAsync(string scenario, string options, string target, bool passes)
     {
-        var context = MiddlewareHarness.Request(target);
-        var passed = await MiddlewareHarness.RunAsync($"encodedCharacters: {options}", context);
+        var context = RewritingHarness.Request(target);
+        var passed = await RewritingHarness.RunAsync($"encodedCharacters: {options}", context);
 
         Assert.True(passes == passed is not null, scenario);
         Assert.Equal(passes ? 200 : 400, context.Response.StatusCode);
@@ -40,10 +40,10 @@ public sealed class EncodedCharactersTests
     public async Task ThePathAsRewrittenByEarlierMiddlewaresIsCheckedAsync()
     {
         // replacePath then encodedCharacters in a chain: the escaped path checked is the replaced one, as in Traefik.
-        var context = MiddlewareHarness.Request("/a%2Fb");
+        var context = RewritingHarness.Request("/a%2Fb");
         var errors = new List<Portico.Configuration.ConfigError>();
-        var replace = MiddlewareHarness.Build("replacePath:\n  path: /clean", errors)!;
-        var check = MiddlewareHarness.Build("encodedCharacters: {}", errors)!;
+        var replace = RewritingHarness.Build("replacePath:\n  path: /clean", errors)!;
+        var check = RewritingHarness.Build("encodedCharacters: {}", errors)!;
         var reached = false;
         await replace(check(_ =>
         {

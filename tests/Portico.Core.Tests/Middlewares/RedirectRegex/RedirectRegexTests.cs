@@ -20,8 +20,8 @@ public sealed class RedirectRegexTests
     [MemberData(nameof(Rows))]
     public async Task RedirectsLikeTraefikAsync(string scenario, string regex, string replacement, string host, bool tls, string target, int status, string? location)
     {
-        var context = MiddlewareHarness.Request(target, host, tls);
-        var passed = await MiddlewareHarness.RunAsync($"redirectRegex:\n  regex: '{regex}'\n  replacement: '{replacement}'", context);
+        var context = RewritingHarness.Request(target, host, tls);
+        var passed = await RewritingHarness.RunAsync($"redirectRegex:\n  regex: '{regex}'\n  replacement: '{replacement}'", context);
 
         if (status == 0)
         {
@@ -41,8 +41,8 @@ public sealed class RedirectRegexTests
     [InlineData("PUT", true, 308)]
     public async Task StatusFollowsMethodAndPermanenceAsync(string method, bool permanent, int status)
     {
-        var context = MiddlewareHarness.Request("/a", "localhost", method: method);
-        await MiddlewareHarness.RunAsync($"redirectRegex:\n  regex: '^http://localhost/(.*)'\n  replacement: 'http://h/$1'\n  permanent: {(permanent ? "true" : "false")}", context);
+        var context = RewritingHarness.Request("/a", "localhost", method: method);
+        await RewritingHarness.RunAsync($"redirectRegex:\n  regex: '^http://localhost/(.*)'\n  replacement: 'http://h/$1'\n  permanent: {(permanent ? "true" : "false")}", context);
 
         Assert.Equal(status, context.Response.StatusCode);
     }
@@ -50,8 +50,8 @@ public sealed class RedirectRegexTests
     [Fact]
     public async Task AnUnparsableResultIsAnswered500Async()
     {
-        var context = MiddlewareHarness.Request("/a", "localhost");
-        var passed = await MiddlewareHarness.RunAsync("redirectRegex:\n  regex: '^http://localhost/(.*)'\n  replacement: 'http://h/%zz'", context);
+        var context = RewritingHarness.Request("/a", "localhost");
+        var passed = await RewritingHarness.RunAsync("redirectRegex:\n  regex: '^http://localhost/(.*)'\n  replacement: 'http://h/%zz'", context);
 
         Assert.Null(passed);
         Assert.Equal(500, context.Response.StatusCode);
@@ -62,6 +62,6 @@ public sealed class RedirectRegexTests
     [InlineData("redirectRegex:\n  regex: '[a'\n  replacement: x", "missing closing ]")]
     public void BadOptionsAreErrors(string yaml, string expected)
     {
-        Assert.Contains(MiddlewareHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(RewritingHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
     }
 }

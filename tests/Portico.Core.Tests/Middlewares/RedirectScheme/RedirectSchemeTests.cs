@@ -32,13 +32,13 @@ public sealed class RedirectSchemeTests
     [MemberData(nameof(Rows))]
     public async Task RedirectsLikeTraefikAsync(string scenario, string options, string host, bool tls, string? forwardedProto, string method, int status, string? location)
     {
-        var context = MiddlewareHarness.Request("/p/a%20b?q=1", host, tls, method);
+        var context = RewritingHarness.Request("/p/a%20b?q=1", host, tls, method);
         if (forwardedProto is not null)
         {
             context.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
         }
 
-        var passed = await MiddlewareHarness.RunAsync($"redirectScheme:\n  {options}", context);
+        var passed = await RewritingHarness.RunAsync($"redirectScheme:\n  {options}", context);
 
         if (status == 0)
         {
@@ -55,10 +55,10 @@ public sealed class RedirectSchemeTests
     [Fact]
     public async Task TheBodyIsTheStatusTextAsync()
     {
-        var context = MiddlewareHarness.Request("/", "example.com");
-        await MiddlewareHarness.RunAsync("redirectScheme:\n  scheme: https\n  permanent: true", context);
+        var context = RewritingHarness.Request("/", "example.com");
+        await RewritingHarness.RunAsync("redirectScheme:\n  scheme: https\n  permanent: true", context);
 
-        Assert.Equal("Moved Permanently", MiddlewareHarness.Body(context));
+        Assert.Equal("Moved Permanently", RewritingHarness.Body(context));
     }
 
     [Theory]
@@ -67,6 +67,6 @@ public sealed class RedirectSchemeTests
     [InlineData("redirectScheme:\n  scheme: https\n  port: \"70000\"", "port \"70000\" is not a port number")]
     public void BadOptionsAreErrors(string yaml, string expected)
     {
-        Assert.Contains(MiddlewareHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(RewritingHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
     }
 }

@@ -19,8 +19,8 @@ public sealed class ReplacePathTests
     [MemberData(nameof(Rows))]
     public async Task ReplacesThePathAndRecordsTheOldOneAsync(string scenario, string replacement, string target, string path, string escaped, string header)
     {
-        var context = MiddlewareHarness.Request(target);
-        var passed = await MiddlewareHarness.RunAsync($"replacePath:\n  path: \"{replacement}\"", context);
+        var context = RewritingHarness.Request(target);
+        var passed = await RewritingHarness.RunAsync($"replacePath:\n  path: \"{replacement}\"", context);
 
         Assert.True(path == passed!.Path, $"{scenario}: {passed.Path}");
         Assert.True(escaped == passed.EscapedPath, $"{scenario}: {passed.EscapedPath}");
@@ -34,6 +34,6 @@ public sealed class ReplacePathTests
     [InlineData("replacePath:\n  paht: /x", "unknown key")]
     public void BadOptionsAreErrors(string yaml, string expected)
     {
-        Assert.Contains(MiddlewareHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(RewritingHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
     }
 }

@@ -19,7 +19,7 @@ public sealed class ReplacePathRegexTests
     [MemberData(nameof(Rows))]
     public async Task RewritesTheEscapedPathAsync(string scenario, string regex, string replacement, string target, string path, string? header)
     {
-        var passed = await MiddlewareHarness.RunAsync($"replacePathRegex:\n  regex: \"{regex}\"\n  replacement: \"{replacement}\"", MiddlewareHarness.Request(target));
+        var passed = await RewritingHarness.RunAsync($"replacePathRegex:\n  regex: \"{regex}\"\n  replacement: \"{replacement}\"", RewritingHarness.Request(target));
 
         Assert.True(path == passed!.Path, $"{scenario}: {passed.Path}");
         Assert.True(header == passed.Headers["X-Replaced-Path"].FirstOrDefault(), scenario);
@@ -28,12 +28,12 @@ public sealed class ReplacePathRegexTests
     [Fact]
     public async Task AResultWithAMalformedEscapeIsAnswered500Async()
     {
-        var context = MiddlewareHarness.Request("/a");
-        var passed = await MiddlewareHarness.RunAsync("replacePathRegex:\n  regex: \"^/a\"\n  replacement: \"/%zz\"", context);
+        var context = RewritingHarness.Request("/a");
+        var passed = await RewritingHarness.RunAsync("replacePathRegex:\n  regex: \"^/a\"\n  replacement: \"/%zz\"", context);
 
         Assert.Null(passed);
         Assert.Equal(500, context.Response.StatusCode);
-        Assert.Contains("invalid URL escape", MiddlewareHarness.Body(context), StringComparison.Ordinal);
+        Assert.Contains("invalid URL escape", RewritingHarness.Body(context), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -41,6 +41,6 @@ public sealed class ReplacePathRegexTests
     [InlineData("replacePathRegex:\n  regex: \"a++\"", "possessive quantifiers are not supported")]
     public void BadOptionsAreErrors(string yaml, string expected)
     {
-        Assert.Contains(MiddlewareHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(RewritingHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
     }
 }

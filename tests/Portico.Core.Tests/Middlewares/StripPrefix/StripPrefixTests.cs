@@ -22,7 +22,7 @@ public sealed class StripPrefixTests
     [MemberData(nameof(Rows))]
     public async Task StripsLikeTraefikAsync(string scenario, string prefixes, string target, string path, string escaped, string? header)
     {
-        var passed = await MiddlewareHarness.RunAsync($"stripPrefix:\n  prefixes: {prefixes}", MiddlewareHarness.Request(target));
+        var passed = await RewritingHarness.RunAsync($"stripPrefix:\n  prefixes: {prefixes}", RewritingHarness.Request(target));
 
         Assert.NotNull(passed);
         Assert.True(path == passed.Path, $"{scenario}: path {passed.Path}");
@@ -33,10 +33,10 @@ public sealed class StripPrefixTests
     [Fact]
     public async Task StackedStripsAllRecordTheirPrefixAsync()
     {
-        var context = MiddlewareHarness.Request("/a/b/c");
+        var context = RewritingHarness.Request("/a/b/c");
         context.Request.Headers["X-Forwarded-Prefix"] = "/outer";
 
-        var passed = await MiddlewareHarness.RunAsync("stripPrefix:\n  prefixes: [\"/a\"]", context);
+        var passed = await RewritingHarness.RunAsync("stripPrefix:\n  prefixes: [\"/a\"]", context);
 
         Assert.Equal("/outer,/a", passed!.Headers["X-Forwarded-Prefix"].ToString());
     }
@@ -46,13 +46,13 @@ public sealed class StripPrefixTests
     [InlineData("stripPrefix:\n  prefixes: [/a]\n  forceSlash: maybe", "forceSlash")]
     public void BadOptionsAreErrors(string yaml, string expected)
     {
-        Assert.Contains(MiddlewareHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(RewritingHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task DeprecatedForceSlashIsAcceptedAsync()
     {
-        var passed = await MiddlewareHarness.RunAsync("stripPrefix:\n  prefixes: [/api]\n  forceSlash: false", MiddlewareHarness.Request("/api"));
+        var passed = await RewritingHarness.RunAsync("stripPrefix:\n  prefixes: [/api]\n  forceSlash: false", RewritingHarness.Request("/api"));
 
         Assert.Equal("/", passed!.Path);
     }

@@ -19,7 +19,7 @@ public sealed class StripPrefixRegexTests
     [MemberData(nameof(Rows))]
     public async Task StripsTheMatchedPrefixAsync(string scenario, string regexes, string target, string path, string? header)
     {
-        var passed = await MiddlewareHarness.RunAsync($"stripPrefixRegex:\n  regex: {regexes}", MiddlewareHarness.Request(target));
+        var passed = await RewritingHarness.RunAsync($"stripPrefixRegex:\n  regex: {regexes}", RewritingHarness.Request(target));
 
         Assert.True(path == passed!.Path, $"{scenario}: {passed.Path}");
         Assert.True(header == passed.Headers["X-Forwarded-Prefix"].FirstOrDefault(), scenario);
@@ -31,6 +31,6 @@ public sealed class StripPrefixRegexTests
     [InlineData("stripPrefixRegex:\n  regex: [\"/(a\"]", "regex[0]: invalid regular expression")]
     public void BadOptionsAreErrors(string yaml, string expected)
     {
-        Assert.Contains(MiddlewareHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(RewritingHarness.Errors(yaml), m => m.Contains(expected, StringComparison.Ordinal));
     }
 }

@@ -10,7 +10,7 @@ namespace Portico.Tests.Middlewares.Rewriting;
 internal sealed record Passed(string Path, string EscapedPath, IHeaderDictionary Headers);
 
 /// <summary>Builds one middleware from YAML and runs a request shaped like Kestrel's through it.</summary>
-internal static class MiddlewareHarness
+internal static class RewritingHarness
 {
     public static Func<RequestDelegate, RequestDelegate>? Build(string yaml, List<ConfigError> errors)
     {
