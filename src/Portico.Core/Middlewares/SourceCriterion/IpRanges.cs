@@ -57,7 +57,7 @@ internal sealed class IpRanges
         var slash = entry.IndexOf('/');
         if (slash < 0)
         {
-            if (!IPAddress.TryParse(entry, out var single) || single.ScopeId != 0)
+            if (!IPAddress.TryParse(entry, out var single) || (single.AddressFamily == AddressFamily.InterNetworkV6 && single.ScopeId != 0))
             {
                 return false;
             }
@@ -74,7 +74,7 @@ internal sealed class IpRanges
         }
 
         var width = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-        if (bits > width || address.ScopeId != 0)
+        if (bits > width || (width == 128 && address.ScopeId != 0))
         {
             return false;
         }
