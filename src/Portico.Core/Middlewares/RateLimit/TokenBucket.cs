@@ -45,7 +45,8 @@ internal sealed record TokenBucket
             return TimeSpan.Zero;
         }
 
-        var wait = TimeSpan.FromTicks((long)(-available / Rate * TimeSpan.TicksPerSecond));
+        // Rounded up to a whole tick so float noise never lets a request through early (Go truncates).
+        var wait = TimeSpan.FromTicks((long)Math.Ceiling(-available / Rate * TimeSpan.TicksPerSecond));
         tokens = wait > MaxDelay ? available + 1 : available;
         return wait;
     }

@@ -86,6 +86,6 @@ internal sealed class RedisRateLimiter : IRateLimiter
             throw new RedisException($"unexpected reply to the rate-limit script: {reply}");
         }
 
-        return TimeSpan.FromTicks((long)(microseconds * 10));
+        return TimeSpan.FromTicks((long)Math.Ceiling(microseconds * 10));
     }
 }
