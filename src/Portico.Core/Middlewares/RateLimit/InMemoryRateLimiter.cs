@@ -43,9 +43,10 @@ internal sealed class InMemoryRateLimiter : IRateLimiter
 
     public TimeSpan Take(string source)
     {
-        var now = _time.GetTimestamp();
         lock (_gate)
         {
+            // Read under the lock and never behind the bucket: a time older than the bucket's would credit an interval twice.
+            var now = _time.GetTimestamp();
             if (!_entries.TryGetValue(source, out var entry) || entry.ExpiresAt <= now)
             {
                 entry ??= Add(source, now);
@@ -53,6 +54,7 @@ internal sealed class InMemoryRateLimiter : IRateLimiter
                 entry.Last = now;
             }
 
+            now = Math.Max(now, entry.Last);
             var wait = _bucket.Take(ref entry.Tokens, (now - entry.Last) / (double)_time.TimestampFrequency);
             entry.Last = now;
             entry.ExpiresAt = now + _ttl;

@@ -8,7 +8,9 @@ namespace Portico.Middlewares.RateLimit.Redis;
 /// Buckets in Redis, shared by every replica: the refill-and-take step of <see cref="TokenBucket.Take"/> runs atomically
 /// in a Lua script (EVALSHA, falling back to EVAL when the server does not have it cached). Keys are
 /// <c>rate:&lt;middleware&gt;:&lt;source&gt;</c> and expire after the bucket's ttl, so idle sources cost Redis nothing.
-/// Times are the replica's wall clock in microseconds, as in Traefik, so replicas need synchronised clocks.
+/// Times are the replica's wall clock in microseconds, as in Traefik, so replicas need synchronised clocks. Unlike
+/// Traefik, a call whose time is older than the bucket's (it waited for a connection while a later one ran) counts as
+/// happening at the bucket's time: moving the bucket's time back would credit the same interval twice.
 /// </summary>
 internal sealed class RedisRateLimiter : IRateLimiter
 {
@@ -29,8 +31,8 @@ internal sealed class RedisRateLimiter : IRateLimiter
           last = now
           tokens = burst
         end
-        if last > now then
-          last = now
+        if now < last then
+          now = last
         end
         tokens = math.min(burst, tokens + (now - last) * rate) - 1
         local wait = 0
