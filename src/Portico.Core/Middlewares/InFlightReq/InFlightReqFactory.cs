@@ -22,8 +22,9 @@ internal sealed class InFlightReqFactory : IMiddlewareFactory
             return null;
         }
 
-        // One counter table per router instance, shared by every request through it.
-        var counters = new InFlightCounters(options.Amount);
+        // One counter table per router instance, shared by every request through it and kept across reloads while the
+        // options do not change, so requests still running on the previous configuration release into the same table.
+        var counters = context.GetState("counters", () => new InFlightCounters(options.Amount));
         return next => new InFlightReqMiddleware(next, extractor, counters).InvokeAsync;
     }
 }

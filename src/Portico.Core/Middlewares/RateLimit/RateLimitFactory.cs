@@ -46,12 +46,13 @@ internal sealed class RateLimitFactory : IMiddlewareFactory
 
         var period = options.Period == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : options.Period;
         var bucket = TokenBucket.From(options.Average, period, options.Burst);
+        // In-memory buckets survive reloads while the options do not change (Redis buckets live in Redis anyway).
+        var time = context.Time;
         IRateLimiter limiter = redis is null
-            ? new InMemoryRateLimiter(bucket, context.Time)
+            ? context.GetState<IRateLimiter>("buckets", () => new InMemoryRateLimiter(bucket, time))
             : new RedisRateLimiter(RedisPools.Get(redis), bucket, context.Time, context.Name);
         var logger = context.LoggerFactory.CreateLogger<RateLimitMiddleware>();
         var name = context.Name;
-        var time = context.Time;
         return next => new RateLimitMiddleware(next, extractor, limiter, bucket.MaxDelay, time, name, logger).InvokeAsync;
     }
 }

@@ -37,6 +37,41 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task BucketsSurviveAReloadThatLeavesTheMiddlewareUnchangedAsync()
+    {
+        var time = new FakeTimeProvider();
+        await using var backend = await Backend.StartAsync(context => context.Response.WriteAsync("ok"));
+        var dynamic = Dynamic(backend, "average: 1", "period: 1m", "burst: 2");
+        await using var portico = await PorticoHost.StartAsync(Static, dynamic, time: time);
+
+        var before = new[] { await StatusAsync(portico), await StatusAsync(portico), await StatusAsync(portico) };
+
+        // Reload with an extra router: the limiter's options are the same, so its buckets carry over. The file provider
+        // waits a quiet period on the injected clock before reading, so the clock is moved on until the reload is live.
+        var generation = portico.Runtime.Current.Generation;
+        var withOtherRouter = dynamic.Replace("  middlewares:", "    other: { rule: \"Path(`/other`)\", service: backend }\n  middlewares:", StringComparison.Ordinal);
+        Assert.NotEqual(dynamic, withOtherRouter);
+        var reload = portico.WriteDynamicAsync(withOtherRouter);
+        await Poll.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            return portico.Runtime.Current.Generation > generation;
+        }, "the reload");
+        var snapshot = await reload;
+        Assert.Contains(snapshot.Status.Routers, r => r.Name == "other@file");
+        var after = await StatusAsync(portico);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], before);
+        Assert.Equal(HttpStatusCode.TooManyRequests, after);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(PorticoHost portico)
+    {
+        using var response = await portico.Client.GetAsync(portico.Url()).WaitAsync(PorticoHost.Timeout);
+        return response.StatusCode;
+    }
+
+    [Fact]
     public async Task TwoInstancesShareOneLimitThroughRedisAsync()
     {
         await using var redis = await RedisServer.StartAsync();
