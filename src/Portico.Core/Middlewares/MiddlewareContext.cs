@@ -67,7 +67,10 @@ internal sealed class MiddlewareContext
     }
 
     /// <summary>Whether binding or validation has reported a problem: the factory then returns null.</summary>
-    public bool HasErrors => Errors.Count > 0;
+    public bool HasErrors => Errors.Exists(e => e.Severity == ConfigSeverity.Error);
+
+    /// <summary>Reports something that works but deserves attention (a deprecated name): shown, but nothing is disabled.</summary>
+    public void Warn(string message) => Errors.Add(new ConfigError(Item, message, Options.Location, ConfigSeverity.Warning));
 
     public void Error(string message) => Errors.Add(new ConfigError(Item, message, Options.Location));
 }

@@ -81,7 +81,7 @@ internal sealed partial class SnapshotBuilder
             }
 
             Record(name, errors);
-            return errors.Count > 0 ? null : result;
+            return errors.Exists(e => e.Severity == ConfigSeverity.Error) ? null : result;
         }
 
         private void Record(string name, List<ConfigError> errors)
@@ -90,7 +90,7 @@ internal sealed partial class SnapshotBuilder
             {
                 errorsByName[name] = errors;
             }
-            else if (known.Count == 0 && errors.Count > 0)
+            else if (!known.Exists(e => e.Severity == ConfigSeverity.Error) && errors.Exists(e => e.Severity == ConfigSeverity.Error))
             {
                 known.AddRange(errors);
             }

@@ -162,7 +162,7 @@ internal sealed partial class SnapshotBuilder
                 Name = name,
                 Provider = provider,
                 Type = node.Kind == ConfigNodeKind.Mapping && node.Entries.Count == 1 ? node.Entries[0].Key : null,
-                Status = own.Count > 0 ? ItemStatus.Disabled : ItemStatus.Enabled,
+                Status = own.Exists(e => e.Severity == ConfigSeverity.Error) ? ItemStatus.Disabled : own.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled,
                 Errors = own,
                 UsedBy = users.GetValueOrDefault(name) ?? [],
                 Config = node,

@@ -52,11 +52,8 @@ internal sealed class IpAllowListFactory : IMiddlewareFactory
     }
 }
 
-/// <summary>
-/// Traefik's deprecated name for <c>ipAllowList</c>. It is accepted with a warning in the log (a configuration warning
-/// would disable the router, because every entry in <see cref="MiddlewareContext.Errors"/> does).
-/// </summary>
-internal sealed partial class IpWhiteListFactory : IMiddlewareFactory
+/// <summary>Traefik's deprecated name for <c>ipAllowList</c>: accepted, with a configuration warning on the middleware.</summary>
+internal sealed class IpWhiteListFactory : IMiddlewareFactory
 {
     public string TypeName => "ipWhiteList";
 
@@ -68,10 +65,7 @@ internal sealed partial class IpWhiteListFactory : IMiddlewareFactory
             return null;
         }
 
-        LogDeprecated(context.LoggerFactory.CreateLogger<IpWhiteListFactory>(), context.Name);
+        context.Warn("ipWhiteList is deprecated; use ipAllowList (same options, plus rejectStatusCode)");
         return IpAllowListFactory.Build(context, options.SourceRange, options.IpStrategy, 0);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Middleware {Name} uses the deprecated type ipWhiteList; use ipAllowList")]
-    private static partial void LogDeprecated(ILogger logger, string name);
 }
