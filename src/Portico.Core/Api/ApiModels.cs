@@ -43,7 +43,7 @@ internal static class ApiModels
 
     private static Dictionary<string, string>? ServerStatus(Services.IHttpService? service)
     {
-        if (service is not Services.LoadBalancerService balancer)
+        if ((service is Services.MiddlewareService withMiddlewares ? withMiddlewares.Inner : service) is not Services.LoadBalancerService balancer)
         {
             return null;
         }

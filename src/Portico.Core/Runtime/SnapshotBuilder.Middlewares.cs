@@ -17,7 +17,7 @@ internal sealed partial class SnapshotBuilder
         SnapshotBuilder owner,
         MergedConfig merged,
         Dictionary<string, List<ConfigError>> errorsByName,
-        IReadOnlyDictionary<string, IHttpService> services,
+        Func<string, IHttpService?> resolveService,
         MiddlewareStateStore? state,
         string? router)
     {
@@ -69,7 +69,7 @@ internal sealed partial class SnapshotBuilder
                         Time = owner._deps.Time,
                         LoggerFactory = owner._deps.LoggerFactory,
                         Router = router,
-                        ResolveService = service => services.GetValueOrDefault(service),
+                        ResolveService = resolveService,
                         ResolveMiddleware = Build,
                         StateStore = state,
                     });

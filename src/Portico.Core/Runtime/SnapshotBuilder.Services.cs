@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Portico.Configuration;
 using Portico.Configuration.Dynamic;
 using Portico.Configuration.Parsing;
@@ -75,8 +76,21 @@ internal sealed partial class SnapshotBuilder
         client.Dispose();
     }
 
-    private ServiceBuild BuildServices(MergedConfig merged, Dictionary<string, Transport> transports, BuildState? previous)
+    private ServiceBuild BuildServices(
+        MergedConfig merged,
+        Dictionary<string, Transport> transports,
+        BuildState? previous,
+        Dictionary<string, List<ConfigError>> middlewareErrors,
+        Dictionary<string, List<string>> middlewareUsers)
     {
+        // Services reached by a service's own middlewares (errors pages) are looked up when a request needs them: the
+        // final set of services does not exist yet while services are being built.
+        Dictionary<string, IHttpService>? final = null;
+        IHttpService? Lazy(string name) =>
+            merged.Services.ContainsKey(name) || _internal.Services.ContainsKey(name)
+                ? new DeferredService(name, () => final?.GetValueOrDefault(name))
+                : null;
+
         var builder = new ServiceBuilder(
             _deps.Forwarder,
             name => transports.TryGetValue(name ?? DefaultTransportName, out var transport)
@@ -84,7 +98,10 @@ internal sealed partial class SnapshotBuilder
                 : throw new KeyNotFoundException("does not exist"),
             _deps.Time,
             _deps.LoggerFactory,
-            name => TransportOptions(transports[name ?? DefaultTransportName].Config));
+            name => TransportOptions(transports[name ?? DefaultTransportName].Config))
+        {
+            Decorate = (name, config, service) => WithOwnMiddlewares(name, config, service, merged, middlewareErrors, middlewareUsers, Lazy),
+        };
 
         var configs = merged.Services.ToDictionary(s => s.Key, s => s.Value.Config, StringComparer.Ordinal);
         var result = builder.Build(configs, previous?.Services);
@@ -93,6 +110,8 @@ internal sealed partial class SnapshotBuilder
         {
             built[name] = service;
         }
+
+        final = built;
 
         var errors = new Dictionary<string, List<ConfigError>>(StringComparer.Ordinal);
         foreach (var error in result.Errors)
@@ -107,6 +126,44 @@ internal sealed partial class SnapshotBuilder
         }
 
         return new ServiceBuild(built, errors, result);
+    }
+
+    /// <summary>
+    /// A service's own middlewares (Traefik 3.7), built once per service and run whenever the service handles a
+    /// request, from a router or from a parent service.
+    /// </summary>
+    private (IHttpService? Service, string? Error) WithOwnMiddlewares(
+        string name,
+        ServiceConfig config,
+        IHttpService service,
+        MergedConfig merged,
+        Dictionary<string, List<ConfigError>> middlewareErrors,
+        Dictionary<string, List<string>> middlewareUsers,
+        Func<string, IHttpService?> resolveService)
+    {
+        if (config.Middlewares.Count == 0)
+        {
+            return (service, null);
+        }
+
+        var provider = MergedConfig.ProviderOf(name);
+        var build = new MiddlewareBuild(this, merged, middlewareErrors, resolveService, _middlewareState, $"{name} (service)");
+        var chain = new List<Func<RequestDelegate, RequestDelegate>>(config.Middlewares.Count);
+        foreach (var reference in config.Middlewares)
+        {
+            var middleware = MergedConfig.Qualify(reference, provider);
+            Add(middlewareUsers, middleware, name);
+            var built = build.Build(middleware);
+            if (built is null)
+            {
+                var why = merged.Middlewares.ContainsKey(middleware) || _internal.Middlewares.ContainsKey(middleware) ? "is invalid" : "does not exist";
+                return (null, $"middleware \"{middleware}\" {why}");
+            }
+
+            chain.Add(built);
+        }
+
+        return (new MiddlewareService(service, chain.ToArray()), null);
     }
 
     private static ForwarderOptions TransportOptions(ServersTransportItemConfig transport) => ForwarderOptions.Default with

@@ -62,12 +62,11 @@ internal sealed partial class SnapshotBuilder
         // Builds are serialised by the watcher, so the store of the build in progress can live in a field.
         _middlewareState = new MiddlewareStateStore(previousState?.Middlewares);
         var transports = BuildTransports(merged, previousState);
-        var services = BuildServices(merged, transports, previousState);
-
-        // 2. Middlewares are built per router (each router gets its own instance, as in Traefik), but validated once.
         var middlewareErrors = new Dictionary<string, List<ConfigError>>(StringComparer.Ordinal);
         var middlewareUsers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var services = BuildServices(merged, transports, previousState, middlewareErrors, middlewareUsers);
 
+        // 2. Middlewares are built per router (each router gets its own instance, as in Traefik), but validated once.
         // 3. Routers: compile, check references, build one pipeline per entry point.
         var routes = _entryPointNames.ToDictionary(e => e, _ => new List<HttpRoute<RouteHandler>>(), StringComparer.Ordinal);
         var routerInfos = new List<RouterInfo>(merged.Routers.Count);
@@ -82,7 +81,7 @@ internal sealed partial class SnapshotBuilder
         {
             if (!middlewareErrors.ContainsKey(name))
             {
-                new MiddlewareBuild(this, merged, middlewareErrors, services.Built, null, null).Build(name);
+                new MiddlewareBuild(this, merged, middlewareErrors, services.Built.GetValueOrDefault, null, null).Build(name);
             }
         }
 
@@ -212,17 +211,16 @@ internal sealed partial class SnapshotBuilder
             Add(serviceUsers, router.Service, name);
         }
 
-        // Middlewares in Traefik's order: the entry point's, then the router's, then the service's own (3.7).
-        var serviceMiddlewares = ServiceMiddlewares(router.Service, merged);
+        // Middlewares in Traefik's order: the entry point's, then the router's; the service runs its own (3.7) itself.
         var chains = new Dictionary<string, Func<RequestDelegate, RequestDelegate>[]>(StringComparer.Ordinal);
         foreach (var entryPoint in usable)
         {
-            var names = EntryPointMiddlewares(entryPoint, provider).Concat(router.Middlewares).Concat(serviceMiddlewares).ToArray();
+            var names = EntryPointMiddlewares(entryPoint, provider).Concat(router.Middlewares).ToArray();
             var chain = new List<Func<RequestDelegate, RequestDelegate>>(names.Length);
             foreach (var middleware in names)
             {
                 Add(middlewareUsers, middleware, name);
-                var built = new MiddlewareBuild(this, merged, middlewareErrors, services.Built, _middlewareState, name).Build(middleware);
+                var built = new MiddlewareBuild(this, merged, middlewareErrors, services.Built.GetValueOrDefault, _middlewareState, name).Build(middleware);
                 if (built is null)
                 {
                     var why = merged.Middlewares.ContainsKey(middleware) || _internal.Middlewares.ContainsKey(middleware) ? "is invalid" : "does not exist";
@@ -276,12 +274,6 @@ internal sealed partial class SnapshotBuilder
             }
         }
     }
-
-    /// <summary>The middlewares a service declares (Traefik 3.7), qualified with the service's provider.</summary>
-    private static IEnumerable<string> ServiceMiddlewares(string? service, MergedConfig merged) =>
-        service is not null && merged.Services.TryGetValue(service, out var provided)
-            ? provided.Config.Middlewares.Select(m => MergedConfig.Qualify(m, provided.Provider))
-            : [];
 
     private IEnumerable<string> EntryPointMiddlewares(string entryPoint, string provider)
     {

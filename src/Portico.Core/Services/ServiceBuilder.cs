@@ -21,6 +21,12 @@ internal sealed partial class ServiceBuilder
     private readonly ILogger _logger;
     private readonly Random _random;
 
+    /// <summary>
+    /// Wraps each built service before parents and routers see it (its own middlewares): returns the service to use, or
+    /// null with an error when the wrapping failed. Null leaves services as built.
+    /// </summary>
+    public Func<string, ServiceConfig, IHttpService, (IHttpService? Service, string? Error)>? Decorate { get; init; }
+
     /// <param name="clients">The pooled client of a servers transport by qualified name (null: the default transport).</param>
     /// <param name="transportOptions">Forwarding options that come from a servers transport (timeouts, HTTP/2); default when null.</param>
     /// <param name="random">The random source of <c>p2c</c>; <see cref="Random.Shared"/> when null.</param>
@@ -109,6 +115,11 @@ internal sealed partial class ServiceBuilder
             try
             {
                 var service = BuildOne(name, config, out var error);
+                if (service is not null && owner.Decorate is { } decorate)
+                {
+                    (service, error) = decorate(name, config, service!);
+                }
+
                 if (service is null)
                 {
                     Fail(name, error!);

@@ -57,4 +57,41 @@ public sealed class MiddlewareOrderTests
         // Each addPrefix puts its prefix in front, so the last to run is leftmost.
         Assert.Equal("/service/c2/c1/router/ep/x", backend.Seen.Single().Path);
     }
+
+    [Fact]
+    public async Task AServiceRunsItsOwnMiddlewaresAlsoWhenAParentServiceChoosesItAsync()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var portico = await PorticoHost.StartAsync("""
+            entryPoints:
+              web:
+                address: "127.0.0.1:0"
+            """, $"""
+            http:
+              routers:
+                r:
+                  rule: "PathPrefix(`/`)"
+                  service: split
+              middlewares:
+                tag:
+                  addPrefix:
+                    prefix: "/child"
+              services:
+                split:
+                  weighted:
+                    services:
+                      - name: child
+                        weight: 1
+                child:
+                  middlewares: [tag]
+                  loadBalancer:
+                    servers:
+                      - url: "{backend.Url}"
+            """);
+
+        var (status, _) = await portico.GetAsync("order.test", "/x");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("/child/x", backend.Seen.Single().Path);
+    }
 }
