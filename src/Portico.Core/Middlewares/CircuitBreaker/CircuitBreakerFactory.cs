@@ -50,6 +50,12 @@ internal sealed class CircuitBreakerFactory : IMiddlewareFactory
         var time = context.Time;
         var name = context.Router is { } router ? $"{context.Name} on router {router}" : context.Name;
         var logger = context.LoggerFactory.CreateLogger("Portico.Middlewares.CircuitBreaker");
-        return next => new CircuitBreakerMiddleware(next, expression, options, name, time, logger).InvokeAsync;
+
+        // One breaker per router, kept across reloads while the options do not change (its windows and state survive).
+        var breaker = context.GetState("breaker", () => new CircuitBreakerMiddleware(NotBound, expression, options, name, time, logger));
+        return next => httpContext => breaker.InvokeAsync(httpContext, next);
     }
+
+    /// <summary>The breaker kept in the state store is always invoked with the pipeline of the current build.</summary>
+    private static Task NotBound(HttpContext context) => throw new InvalidOperationException("a stored circuit breaker is invoked with its next handler");
 }

@@ -61,7 +61,14 @@ internal sealed class CircuitBreakerMiddleware
 
     public BreakerState State => _state;
 
-    public Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context) => InvokeAsync(context, _next);
+
+    /// <summary>
+    /// Runs the request through <paramref name="next"/> under this breaker. The breaker's state outlives a reload that
+    /// leaves its options unchanged, while <paramref name="next"/> is the pipeline of the configuration the request
+    /// started with.
+    /// </summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         // The closed breaker, the normal case, costs one volatile read before the request is measured.
         if (_state != BreakerState.Standby && UseFallback())
@@ -69,13 +76,13 @@ internal sealed class CircuitBreakerMiddleware
             return WriteFallbackAsync(context);
         }
 
-        return ServeAsync(context);
+        return ServeAsync(context, next);
     }
 
-    private async Task ServeAsync(HttpContext context)
+    private async Task ServeAsync(HttpContext context, RequestDelegate next)
     {
         var started = _time.GetTimestamp();
-        await _next(context).ConfigureAwait(false);
+        await next(context).ConfigureAwait(false);
         _metrics.Record(context.Response.StatusCode, _time.GetElapsedTime(started));
         CheckAndSet();
     }

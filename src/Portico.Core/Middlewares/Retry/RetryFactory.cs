@@ -67,6 +67,8 @@ internal sealed class RetryFactory : IMiddlewareFactory
         var time = context.Time;
         var name = context.Name;
         var logger = context.LoggerFactory.CreateLogger("Portico.Middlewares.Retry");
-        return next => new RetryMiddleware(next, options, status, name, time, Random.Shared.NextDouble, logger).InvokeAsync;
+        // The budget's window is kept across reloads while the options do not change, so a reload cannot reset it.
+        var sharedBudget = options.Budget is { } budgetOptions ? context.GetState("budget", () => new RetryBudget(budgetOptions, time)) : null;
+        return next => new RetryMiddleware(next, options, status, name, time, Random.Shared.NextDouble, logger, sharedBudget).InvokeAsync;
     }
 }

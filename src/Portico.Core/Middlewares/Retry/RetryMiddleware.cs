@@ -29,7 +29,7 @@ internal sealed class RetryMiddleware
     private readonly ILogger _logger;
     private readonly string _name;
 
-    public RetryMiddleware(RequestDelegate next, RetryOptions options, StatusRanges? status, string name, TimeProvider time, Func<double> random, ILogger logger)
+    public RetryMiddleware(RequestDelegate next, RetryOptions options, StatusRanges? status, string name, TimeProvider time, Func<double> random, ILogger logger, RetryBudget? budget = null)
     {
         _next = next;
         _attempts = options.Attempts;
@@ -39,7 +39,8 @@ internal sealed class RetryMiddleware
         _status = status;
         _retryOnNetworkError = !options.DisableRetryOnNetworkError;
         _retryNonIdempotentMethod = options.RetryNonIdempotentMethod;
-        _budget = options.Budget is { } budget ? new RetryBudget(budget, time) : null;
+        // A budget handed in (kept across reloads by the factory) wins; otherwise the instance has its own.
+        _budget = budget ?? (options.Budget is { } own ? new RetryBudget(own, time) : null);
         _time = time;
         _random = random;
         _logger = logger;
