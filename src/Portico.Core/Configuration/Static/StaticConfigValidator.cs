@@ -100,8 +100,6 @@ internal static class StaticConfigValidator
         WarnIf(entryPoint.ReusePort, root, errors, "entryPoints", name, "reusePort");
         WarnIf(entryPoint.AllowACMEByPass, root, errors, "entryPoints", name, "allowACMEByPass");
         WarnIf(entryPoint.ForwardedHeaders.AddXForwardedSchemeHeaders, root, errors, "entryPoints", name, "forwardedHeaders", "addXForwardedSchemeHeaders");
-        WarnIf(entryPoint.Http.EncodeQuerySemicolons, root, errors, "entryPoints", name, "http", "encodeQuerySemicolons");
-        WarnIf(entryPoint.Http.UnderscoreHeadersStrategy is "delete" or "reject", root, errors, "entryPoints", name, "http", "underscoreHeadersStrategy");
     }
 
     /// <summary>An option that binds but does nothing yet: say so rather than silently ignore it.</summary>
