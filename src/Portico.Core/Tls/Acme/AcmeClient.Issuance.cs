@@ -1,0 +1,195 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace Portico.Tls.Acme;
+
+internal sealed partial class AcmeClient
+{
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Creates the account, or finds the existing one for this key (the server answers 200 with its URL).</summary>
+    public async Task<AcmeAccount> CreateAccountAsync(IReadOnlyList<string> emails, bool termsOfServiceAgreed, CancellationToken cancellationToken)
+    {
+        var directory = await GetDirectoryAsync(cancellationToken).ConfigureAwait(false);
+        var contact = new List<string>(emails.Count);
+        foreach (var email in emails)
+        {
+            contact.Add("mailto:" + email);
+        }
+
+        var payload = JsonSerializer.Serialize(new Dictionary<string, object> { ["termsOfServiceAgreed"] = termsOfServiceAgreed, ["contact"] = contact });
+        var response = await PostAsync(directory.NewAccount, payload, useJwk: true, cancellationToken).ConfigureAwait(false);
+        AccountUrl = response.Location ?? throw new AcmeException("The ACME server created an account without a Location header.");
+        return new AcmeAccount(AccountUrl, Encoding.UTF8.GetString(response.Body));
+    }
+
+    public async Task<AcmeOrder> NewOrderAsync(IReadOnlyList<string> dnsNames, CancellationToken cancellationToken)
+    {
+        var directory = await GetDirectoryAsync(cancellationToken).ConfigureAwait(false);
+        var identifiers = new List<Dictionary<string, string>>(dnsNames.Count);
+        foreach (var name in dnsNames)
+        {
+            identifiers.Add(new() { ["type"] = "dns", ["value"] = name });
+        }
+
+        var payload = JsonSerializer.Serialize(new Dictionary<string, object> { ["identifiers"] = identifiers });
+        var response = await PostAsync(directory.NewOrder, payload, useJwk: false, cancellationToken).ConfigureAwait(false);
+        var url = response.Location ?? throw new AcmeException("The ACME server created an order without a Location header.");
+        using var json = response.Json();
+        return AcmeOrder.Parse(url, json.RootElement);
+    }
+
+    public async Task<AcmeOrder> GetOrderAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync(url, null, useJwk: false, cancellationToken).ConfigureAwait(false);
+        using var json = response.Json();
+        return AcmeOrder.Parse(url, json.RootElement);
+    }
+
+    public async Task<AcmeAuthorization> GetAuthorizationAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync(url, null, useJwk: false, cancellationToken).ConfigureAwait(false);
+        using var json = response.Json();
+        return AcmeAuthorization.Parse(url, json.RootElement);
+    }
+
+    /// <summary>Tells the CA the challenge is ready to be validated (POST {}).</summary>
+    public async Task<AcmeChallenge> RespondToChallengeAsync(Uri challengeUrl, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync(challengeUrl, "{}", useJwk: false, cancellationToken).ConfigureAwait(false);
+        using var json = response.Json();
+        return AcmeChallenge.Parse(json.RootElement);
+    }
+
+    /// <summary>Polls an authorization until it is valid; an invalid one throws with the challenge's problem.</summary>
+    public async Task<AcmeAuthorization> WaitForAuthorizationAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var delay = FirstPollDelay;
+        var deadline = _time.GetUtcNow() + PollTimeout;
+        while (true)
+        {
+            var authorization = await GetAuthorizationAsync(url, cancellationToken).ConfigureAwait(false);
+            switch (authorization.Status)
+            {
+                case "valid":
+                    return authorization;
+                case "pending" or "processing":
+                    break;
+                default:
+                    throw new AcmeException(authorization.FirstError()
+                        ?? new AcmeProblem("about:blank", $"Authorization for {authorization.Identifier} is {authorization.Status}.", null, []));
+            }
+
+            delay = await BackOffAsync(delay, deadline, $"authorization for {authorization.Identifier}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends the CSR and polls the order until the certificate URL is available.</summary>
+    public async Task<AcmeOrder> FinalizeAsync(AcmeOrder order, byte[] csrDer, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Serialize(new Dictionary<string, string> { ["csr"] = Base64Url.Encode(csrDer) });
+        var response = await PostAsync(order.Finalize, payload, useJwk: false, cancellationToken).ConfigureAwait(false);
+        using (var json = response.Json())
+        {
+            order = AcmeOrder.Parse(order.Url, json.RootElement);
+        }
+
+        var delay = FirstPollDelay;
+        var deadline = _time.GetUtcNow() + PollTimeout;
+        while (true)
+        {
+            switch (order.Status)
+            {
+                case "valid" when order.Certificate is not null:
+                    return order;
+                case "invalid":
+                    throw new AcmeException(order.Error ?? new AcmeProblem("about:blank", "The order became invalid.", null, []));
+            }
+
+            delay = await BackOffAsync(delay, deadline, "order finalization", cancellationToken).ConfigureAwait(false);
+            order = await GetOrderAsync(order.Url, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Downloads the PEM chain (POST-as-GET, application/pem-certificate-chain).</summary>
+    public async Task<string> DownloadCertificateAsync(Uri certificateUrl, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync(certificateUrl, null, useJwk: false, cancellationToken).ConfigureAwait(false);
+        return Encoding.UTF8.GetString(response.Body);
+    }
+
+    /// <summary>
+    /// The whole HTTP-01 issuance: order, publish every key authorization in the store, ask for validation, wait,
+    /// finalize with a fresh ECDSA P-256 key and download the chain. Challenges are removed from the store at the end.
+    /// </summary>
+    public async Task<AcmeCertificate> IssueAsync(IReadOnlyList<string> dnsNames, IHttp01ChallengeStore challenges, CancellationToken cancellationToken)
+    {
+        var order = await NewOrderAsync(dnsNames, cancellationToken).ConfigureAwait(false);
+        var tokens = new List<string>();
+        try
+        {
+            var pending = new List<Uri>();
+            foreach (var authorizationUrl in order.Authorizations)
+            {
+                var authorization = await GetAuthorizationAsync(authorizationUrl, cancellationToken).ConfigureAwait(false);
+                if (authorization.Status == "valid")
+                {
+                    continue;
+                }
+
+                var challenge = authorization.Find(AcmeChallenge.Http01)
+                    ?? throw new AcmeException($"The ACME server offers no http-01 challenge for {authorization.Identifier}.");
+                challenges.Add(challenge.Token!, GetKeyAuthorization(challenge.Token!));
+                tokens.Add(challenge.Token!);
+                await RespondToChallengeAsync(challenge.Url, cancellationToken).ConfigureAwait(false);
+                pending.Add(authorizationUrl);
+            }
+
+            foreach (var authorizationUrl in pending)
+            {
+                await WaitForAuthorizationAsync(authorizationUrl, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var token in tokens)
+            {
+                challenges.Remove(token);
+            }
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        order = await FinalizeAsync(order, CreateCsr(key, dnsNames), cancellationToken).ConfigureAwait(false);
+        var chain = await DownloadCertificateAsync(order.Certificate!, cancellationToken).ConfigureAwait(false);
+        return new AcmeCertificate(dnsNames, chain, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    /// <summary>A CSR whose subject is the first name and whose SAN extension lists every name.</summary>
+    public static byte[] CreateCsr(ECDsa key, IReadOnlyList<string> dnsNames)
+    {
+        var request = new CertificateRequest(new X500DistinguishedName("CN=" + dnsNames[0]), key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in dnsNames)
+        {
+            san.AddDnsName(name);
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSigningRequest();
+    }
+
+    private async Task<TimeSpan> BackOffAsync(TimeSpan delay, DateTimeOffset deadline, string what, CancellationToken cancellationToken)
+    {
+        if (_time.GetUtcNow() + delay > deadline)
+        {
+            throw new AcmeException($"Timed out after {PollTimeout} waiting for the {what}.");
+        }
+
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        var next = delay * 2;
+        return next > MaxPollDelay ? MaxPollDelay : next;
+    }
+}
