@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Portico.FunctionalTests.Infrastructure;
+
+namespace Portico.FunctionalTests.Tls.Acme;
+
+/// <summary>
+/// Debian's real ACME test CA (package pebble): <c>pebble</c> on free loopback ports, resolving every name to 127.0.0.1
+/// through <c>pebble-challtestsrv</c>'s mock DNS, with random validation delays and nonce rejections turned off. Its
+/// HTTPS listener uses a certificate made here, which <see cref="CreateHttpClient"/> trusts by thumbprint.
+/// </summary>
+internal sealed class PebbleServer : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private readonly string _directory;
+    private readonly string _thumbprint;
+    private readonly StringBuilder _log = new();
+
+    private PebbleServer(string directory, string thumbprint, int port, int httpPort)
+    {
+        _directory = directory;
+        _thumbprint = thumbprint;
+        DirectoryUrl = new Uri($"https://127.0.0.1:{port}/dir");
+        HttpPort = httpPort;
+    }
+
+    public Uri DirectoryUrl { get; }
+
+    /// <summary>The port pebble connects to for HTTP-01 validation.</summary>
+    public int HttpPort { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<PebbleServer> StartAsync()
+    {
+        var pebble = FindOnPath("pebble") ?? throw new InvalidOperationException("pebble is not on PATH: install the Debian package pebble to run the ACME tests");
+        var challtestsrv = FindOnPath("pebble-challtestsrv") ?? throw new InvalidOperationException("pebble-challtestsrv is not on PATH: install the Debian package pebble");
+        var directory = Directory.CreateTempSubdirectory("portico-pebble-").FullName;
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
+        File.WriteAllText(Path.Combine(directory, "cert.pem"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(directory, "key.pem"), key.ExportECPrivateKeyPem());
+
+        int port = FreePort.Get(), managementPort = FreePort.Get(), httpPort = FreePort.Get(), tlsPort = FreePort.Get();
+        int dnsPort = FreePort.Get(), dnsManagementPort = FreePort.Get();
+        File.WriteAllText(Path.Combine(directory, "pebble.json"), string.Create(CultureInfo.InvariantCulture, $$"""
+            {"pebble":{"listenAddress":"127.0.0.1:{{port}}","managementListenAddress":"127.0.0.1:{{managementPort}}",
+            "certificate":"{{directory}}/cert.pem","privateKey":"{{directory}}/key.pem","httpPort":{{httpPort}},"tlsPort":{{tlsPort}},
+            "ocspResponderURL":"","externalAccountBindingRequired":false} }
+            """));
+
+        var server = new PebbleServer(directory, certificate.Thumbprint, port, httpPort);
+        try
+        {
+            // An empty AAAA default keeps validation on IPv4, where the test's challenge server listens.
+            server.Start(challtestsrv, "-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "",
+                "-management", $"127.0.0.1:{dnsManagementPort}", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "");
+            server.Start(pebble, "-config", Path.Combine(directory, "pebble.json"), "-dnsserver", $"127.0.0.1:{dnsPort}");
+            using var client = server.CreateHttpClient();
+            await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    using var response = await client.GetAsync(server.DirectoryUrl);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, "pebble's ACME directory", TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>An HttpClient that trusts exactly pebble's listener certificate.</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var thumbprint = _thumbprint;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && string.Equals(certificate.GetCertHashString(), thumbprint, StringComparison.OrdinalIgnoreCase);
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(20) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            process.Dispose();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private void Start(string path, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PEBBLE_VA_NOSLEEP"] = "1";
+        start.Environment["PEBBLE_WFE_NONCEREJECT"] = "0";
+        start.Environment["PEBBLE_AUTHZREUSE"] = "0";
+        var process = new Process { StartInfo = start };
+        DataReceivedEventHandler append = (_, e) =>
+        {
+            lock (_log)
+            {
+                _log.AppendLine(e.Data);
+            }
+        };
+        process.OutputDataReceived += append;
+        process.ErrorDataReceived += append;
+        process.Start();
+        _processes.Add(process);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
+}
