@@ -33,6 +33,22 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
     }
 
     [Fact]
+    public async Task An_RSA_account_key_imported_from_Traefik_signs_with_RS256()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        using var http = fixture.Pebble.CreateHttpClient();
+        using var key = AcmeAccountKey.Import(rsa.ExportRSAPrivateKey());
+        var client = new AcmeClient(http, fixture.Pebble.DirectoryUrl, key, TimeProvider.System);
+        await client.CreateAccountAsync(["rsa@portico.example"], termsOfServiceAgreed: true, CancellationToken.None).WaitAsync(Timeout);
+
+        var issued = await client.IssueAsync(["rsa.portico-acme.example"], fixture.Challenges, CancellationToken.None).WaitAsync(Timeout);
+
+        using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
+        Assert.Equal("RS256", key.Algorithm);
+        Assert.Equal(["rsa.portico-acme.example"], DnsNames(leaf));
+    }
+
+    [Fact]
     public async Task A_wrong_key_authorization_fails_with_the_CAs_problem_document()
     {
         using var http = fixture.Pebble.CreateHttpClient();
