@@ -7,13 +7,15 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portico.Configuration.Static;
+using Portico.Runtime;
 
 namespace Portico.EntryPoints;
 
 /// <summary>
 /// One HTTP entry point: a Kestrel server of its own, so the entry point's limits and timeouts
 /// (<c>transport.respondingTimeouts</c>, <c>http.maxHeaderBytes</c>, <c>http2.*</c>) apply to it alone. HTTP/1.1 and h2c
-/// share the port (<see cref="H2cPriorKnowledge"/>).
+/// share the port (<see cref="H2cPriorKnowledge"/>); an entry point with <c>http.tls</c> terminates TLS instead
+/// (<see cref="TlsTermination"/>).
 /// </summary>
 internal sealed class EntryPointHost : IAsyncDisposable
 {
@@ -24,7 +26,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
     private readonly IHttpApplication<HttpContext> _application;
     private ListenOptions? _listenOptions;
 
-    public EntryPointHost(string name, EntryPointConfig config, IPEndPoint bind, IHttpApplication<HttpContext> application, ILoggerFactory loggerFactory)
+    public EntryPointHost(string name, EntryPointConfig config, IPEndPoint bind, IHttpApplication<HttpContext> application, RuntimeHolder runtime, ILoggerFactory loggerFactory)
     {
         _name = name;
         _config = config;
@@ -35,7 +37,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<ILoggerFactory>(new KestrelLoggerFactory(loggerFactory));
-        builder.WebHost.ConfigureKestrel(options => Configure(options, config, bind, listen => _listenOptions = listen));
+        builder.WebHost.ConfigureKestrel(options => Configure(options, config, bind, runtime, listen => _listenOptions = listen));
         _app = builder.Build();
         _server = _app.Services.GetRequiredService<IServer>();
     }
@@ -56,7 +58,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static void Configure(KestrelServerOptions options, EntryPointConfig config, IPEndPoint bind, Action<ListenOptions> bound)
+    private static void Configure(KestrelServerOptions options, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, Action<ListenOptions> bound)
     {
         options.AddServerHeader = false;
         options.AllowSynchronousIO = false;
@@ -82,7 +84,16 @@ internal sealed class EntryPointHost : IAsyncDisposable
         options.Listen(bind, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseH2cPriorKnowledge(timeouts.ReadTimeout);
+            if (config.Http.Tls is { } tls)
+            {
+                // TLS entry points negotiate HTTP/2 by ALPN, so h2c prior knowledge is not offered on them.
+                listen.UseTlsTermination(runtime, tls, timeouts.ReadTimeout);
+            }
+            else
+            {
+                listen.UseH2cPriorKnowledge(timeouts.ReadTimeout);
+            }
+
             bound(listen);
         });
     }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Portico.Routing.Http;
 using Portico.Services;
+using Portico.Tls;
 
 namespace Portico.Runtime;
 
@@ -21,6 +22,9 @@ internal sealed class RuntimeSnapshot
 
     /// <summary>What the API and <c>portico check</c> show: every item with its status and errors.</summary>
     public required RuntimeStatus Status { get; init; }
+
+    /// <summary>Certificates and TLS options, read by TLS entry points at each handshake.</summary>
+    public TlsRuntime Tls { get; init; } = TlsRuntime.Empty;
 
     /// <summary>State a rebuild may reuse (services, transports) keyed by identity.</summary>
     public object? BuildState { get; init; }

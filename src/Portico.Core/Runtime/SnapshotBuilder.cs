@@ -10,6 +10,7 @@ using Portico.Providers;
 using Portico.Routing.Http;
 using Portico.Routing.Rules;
 using Portico.Services;
+using Portico.Tls;
 
 namespace Portico.Runtime;
 
@@ -27,6 +28,7 @@ internal sealed partial class SnapshotBuilder
     private readonly string[] _entryPointNames;
     private readonly string[] _defaultEntryPoints;
     private readonly RuleSyntax _defaultSyntax;
+    private readonly HashSet<string> _tlsEntryPoints;
     private long _generation;
     private MiddlewareStateStore? _middlewareState;
 
@@ -45,6 +47,8 @@ internal sealed partial class SnapshotBuilder
             .Select(e => e.Key)
             .Order(StringComparer.Ordinal)
             .ToArray();
+        // Entry points with http.tls terminate TLS; every router on them is a TLS router (they inherit http.tls).
+        _tlsEntryPoints = entryPoints.Where(e => e.Value.Http.Tls is not null).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         _defaultSyntax = string.Equals(staticConfig.Core?.DefaultRuleSyntax, "v2", StringComparison.OrdinalIgnoreCase) ? RuleSyntax.V2 : RuleSyntax.V3;
     }
 
@@ -57,6 +61,7 @@ internal sealed partial class SnapshotBuilder
         }
 
         var previousState = previous.BuildState as BuildState;
+        var tls = TlsRuntime.Build(MergeTls(providers, merged.ProviderErrors), merged.ProviderErrors);
 
         // 1. Transports, then services: routers need both.
         // Builds are serialised by the watcher, so the store of the build in progress can live in a field.
@@ -73,7 +78,7 @@ internal sealed partial class SnapshotBuilder
         var serviceUsers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (name, (provider, router)) in merged.Routers.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            routerInfos.Add(BuildRouter(name, provider, router, merged, services, middlewareErrors, middlewareUsers, serviceUsers, routes));
+            routerInfos.Add(BuildRouter(name, provider, router, merged, services, middlewareErrors, middlewareUsers, serviceUsers, routes, tls));
         }
 
         // Middlewares no router uses are still validated, so their errors show in the API and in `portico check`.
@@ -117,6 +122,7 @@ internal sealed partial class SnapshotBuilder
             EntryPoints = tables,
             Services = services.Built,
             Status = status,
+            Tls = tls,
             BuildState = new BuildState(transports, services.State, _middlewareState),
         };
     }
@@ -130,7 +136,8 @@ internal sealed partial class SnapshotBuilder
         Dictionary<string, List<ConfigError>> middlewareErrors,
         Dictionary<string, List<string>> middlewareUsers,
         Dictionary<string, List<string>> serviceUsers,
-        Dictionary<string, List<HttpRoute<RouteHandler>>> routes)
+        Dictionary<string, List<HttpRoute<RouteHandler>>> routes,
+        TlsRuntime tls)
     {
         var item = $"router \"{name}\"";
         var errors = new List<ConfigError>();
@@ -146,7 +153,7 @@ internal sealed partial class SnapshotBuilder
             EntryPoints = entryPoints.ToArray(),
             Middlewares = router.Middlewares,
             Service = router.Service,
-            Tls = router.Tls is not null,
+            Tls = router.Tls is not null || entryPoints.Any(_tlsEntryPoints.Contains),
             Location = router.Location,
         };
 
@@ -164,6 +171,7 @@ internal sealed partial class SnapshotBuilder
             }
         }
 
+        CheckTls(item, router, usable, tls, warnings);
         if (usable.Count == 0)
         {
             errors.Add(new ConfigError(item, "no valid entryPoint for this router", router.Location));
@@ -187,12 +195,6 @@ internal sealed partial class SnapshotBuilder
         if (router.Observability is not null || router.ParentRefs is not null)
         {
             warnings.Add(new ConfigError(item, "observability and parentRefs are accepted, not yet supported by this Portico version", router.Location, ConfigSeverity.Warning));
-        }
-
-        if (router.Tls is not null)
-        {
-            // TLS routers only answer requests that arrived over TLS; no entry point terminates TLS yet.
-            warnings.Add(new ConfigError(item, "TLS routers only match requests received over TLS, and this Portico version has no TLS entry points yet", router.Location, ConfigSeverity.Warning));
         }
 
         // Service.
@@ -242,11 +244,6 @@ internal sealed partial class SnapshotBuilder
         }
 
         var priority = router.Priority != 0 ? router.Priority : RulePriority.Default(router.Rule!);
-        if (router.Tls is not null)
-        {
-            return info with { Priority = priority, Status = ItemStatus.Warning, Errors = all };
-        }
-
         foreach (var entryPoint in usable)
         {
             RequestDelegate pipeline = service.HandleAsync;
@@ -263,10 +260,10 @@ internal sealed partial class SnapshotBuilder
         return info with { Priority = priority, Status = warnings.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled, Errors = all };
     }
 
-    /// <summary>TCP, UDP and TLS dynamic sections load (so a Traefik file still works) but are not served yet: say so once per provider.</summary>
+    /// <summary>TCP and UDP dynamic sections load (so a Traefik file still works) but are not served yet: say so once per provider.</summary>
     private static void WarnUnsupportedSections(ProviderSnapshot provider, List<ConfigError> errors)
     {
-        foreach (var (section, node) in new[] { ("tcp", provider.Config.Tcp), ("udp", provider.Config.Udp), ("tls", provider.Config.Tls) })
+        foreach (var (section, node) in new[] { ("tcp", provider.Config.Tcp), ("udp", provider.Config.Udp) })
         {
             if (node is not null)
             {

@@ -14,7 +14,7 @@ public sealed record DynamicConfig
 
     public ConfigNode? Udp { get; init; }
 
-    public ConfigNode? Tls { get; init; }
+    public TlsConfig? Tls { get; init; }
 }
 
 public sealed record HttpConfig
@@ -45,7 +45,7 @@ public sealed record RouterConfig
     /// <summary>0 means the default: the rule's length.</summary>
     public int Priority { get; init; }
 
-    public ConfigNode? Tls { get; init; }
+    public RouterTlsConfig? Tls { get; init; }
 
     public ConfigNode? Observability { get; init; }
 

@@ -17,7 +17,10 @@ internal static partial class DynamicConfigLoader
         var transports = new Named<ServersTransportItemConfig>("serversTransport");
         var tcp = new RawMerger("TCP");
         var udp = new RawMerger("UDP");
-        var tls = new RawMerger("TLS");
+        var certificates = new List<CertificateConfig>();
+        var tlsOptions = new Named<TlsOptionsConfig>("TLS option");
+        var stores = new Named<TlsStoreConfig>("TLS store");
+        TlsConfig? firstTls = null;
         var anyHttp = false;
         foreach (var (source, config) in configs)
         {
@@ -32,7 +35,13 @@ internal static partial class DynamicConfigLoader
 
             tcp.Add(config.Tcp, source, errors);
             udp.Add(config.Udp, source, errors);
-            tls.Add(config.Tls, source, errors);
+            if (config.Tls is { } tls)
+            {
+                firstTls ??= tls;
+                certificates.AddRange(tls.Certificates);
+                tlsOptions.AddAll(tls.Options, source, errors);
+                stores.AddAll(tls.Stores, source, errors);
+            }
         }
 
         return new DynamicConfig
@@ -42,7 +51,9 @@ internal static partial class DynamicConfigLoader
                 : null,
             Tcp = tcp.Build(),
             Udp = udp.Build(),
-            Tls = tls.Build(),
+            Tls = firstTls is null
+                ? null
+                : new TlsConfig { Certificates = certificates, Options = tlsOptions.Items, Stores = stores.Items, Location = firstTls.Location },
         };
     }
 
@@ -73,7 +84,7 @@ internal static partial class DynamicConfigLoader
     }
 
     /// <summary>
-    /// Merges raw protocol sections (<c>tcp</c>, <c>udp</c>, <c>tls</c>): named mappings (routers, services,
+    /// Merges raw protocol sections (<c>tcp</c>, <c>udp</c>): named mappings (routers, services,
     /// options, stores...) are merged with the duplicate rule, lists (certificates) are concatenated.
     /// </summary>
     private sealed class RawMerger(string label)

@@ -95,7 +95,9 @@ internal static class StaticConfigValidator
         }
 
         WarnIfPresent(entryPoint.Http3, root, errors, "entryPoints", name, "http3");
-        WarnIfPresent(entryPoint.Http.Tls, root, errors, "entryPoints", name, "http", "tls");
+        // http.tls terminates TLS on the entry point (with its "options"); ACME and domains are not served yet.
+        WarnIfPresent(entryPoint.Http.Tls?.Get("certResolver"), root, errors, "entryPoints", name, "http", "tls", "certResolver");
+        WarnIfPresent(entryPoint.Http.Tls?.Get("domains"), root, errors, "entryPoints", name, "http", "tls", "domains");
         WarnIf(entryPoint.ProxyProtocol is not null, root, errors, "entryPoints", name, "proxyProtocol");
         WarnIf(entryPoint.ReusePort, root, errors, "entryPoints", name, "reusePort");
         WarnIf(entryPoint.AllowACMEByPass, root, errors, "entryPoints", name, "allowACMEByPass");

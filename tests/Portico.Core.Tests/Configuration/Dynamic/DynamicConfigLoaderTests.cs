@@ -21,7 +21,7 @@ public sealed class DynamicConfigLoaderTests
         Assert.Equal(["websecure"], api.EntryPoints!);
         Assert.Equal(["strip-api", "secure-headers"], api.Middlewares);
         Assert.Equal(100, api.Priority);
-        Assert.Equal("le", api.Tls!.Get("certResolver")!.Value);
+        Assert.Equal("le", api.Tls!.CertResolver);
         Assert.Equal(4, api.Location.Line);
         Assert.NotNull(http.Routers["legacy"].Tls);
         Assert.Equal("v2", http.Routers["legacy"].RuleSyntax);
@@ -43,7 +43,7 @@ public sealed class DynamicConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(90), http.ServersTransports["internal"].ForwardingTimeouts.IdleConnTimeout);
         Assert.NotNull(http.Middlewares["strip-api"].Get("stripPrefix"));
         Assert.NotNull(config.Tcp!.Get("routers")!.Get("db"));
-        Assert.Single(config.Tls!.Get("certificates")!.Items);
+        Assert.Single(config.Tls!.Certificates);
     }
 
     [Fact]
@@ -105,8 +105,8 @@ public sealed class DynamicConfigLoaderTests
         Assert.Equal("s1", merged.Http!.Routers["r"].Service);
         Assert.True(merged.Http.Routers.ContainsKey("only-a"));
         Assert.True(merged.Http.Services.ContainsKey("s2"));
-        Assert.Equal(2, merged.Tls!.Get("certificates")!.Items.Count);
-        Assert.Equal("VersionTLS12", merged.Tls.Get("options")!.Get("default")!.Get("minVersion")!.Value);
+        Assert.Equal(["a.crt", "b.crt"], merged.Tls!.Certificates.Select(c => c.CertFile));
+        Assert.Equal("VersionTLS12", merged.Tls.Options["default"].MinVersion);
     }
 
     [Fact]

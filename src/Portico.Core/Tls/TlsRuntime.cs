@@ -1,0 +1,176 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Portico.Configuration;
+using Portico.Configuration.Dynamic;
+
+namespace Portico.Tls;
+
+/// <summary>
+/// The certificates and TLS options of one runtime snapshot. Handshakes read it from the current snapshot, so a reload
+/// swaps certificates without a restart while established connections keep the certificate they were accepted with.
+/// </summary>
+internal sealed class TlsRuntime
+{
+    public const string DefaultOptions = "default";
+
+    private static readonly Lazy<X509Certificate2> GeneratedDefault = new(CertificateLoader.GenerateDefault);
+
+    private readonly Dictionary<string, int> _exact;
+    private readonly Dictionary<string, int> _wildcard;
+    private readonly Dictionary<string, OptionSet> _options;
+
+    private TlsRuntime(Dictionary<string, int> exact, Dictionary<string, int> wildcard, Dictionary<string, OptionSet> options, X509Certificate2 defaultCertificate)
+    {
+        _exact = exact;
+        _wildcard = wildcard;
+        _options = options;
+        DefaultCertificate = defaultCertificate;
+    }
+
+    public X509Certificate2 DefaultCertificate { get; }
+
+    public static TlsRuntime Empty { get; } = Build(null, []);
+
+    /// <summary>Builds from the merged <c>tls</c> sections; a certificate that does not load is reported and left out.</summary>
+    public static TlsRuntime Build(TlsConfig? config, List<ConfigError> errors)
+    {
+        var certificates = new List<X509Certificate2>();
+        var exact = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var index = 0;
+        foreach (var certificate in config?.Certificates ?? [])
+        {
+            index++;
+            var item = $"TLS certificate #{index}";
+            if (certificate.Stores.Count > 0 && !certificate.Stores.Contains(DefaultOptions))
+            {
+                errors.Add(new ConfigError(item, "only the \"default\" TLS store exists; this certificate is ignored", certificate.Location, ConfigSeverity.Warning));
+                continue;
+            }
+
+            var loaded = CertificateLoader.Load(certificate, item, errors);
+            if (loaded is null)
+            {
+                continue;
+            }
+
+            certificates.Add(loaded);
+            foreach (var name in CertificateLoader.Names(loaded))
+            {
+                // As Traefik, the first certificate loaded for a name wins.
+                if (name.StartsWith("*.", StringComparison.Ordinal))
+                {
+                    wildcard.TryAdd(name[2..], certificates.Count - 1);
+                }
+                else
+                {
+                    exact.TryAdd(name, certificates.Count - 1);
+                }
+            }
+        }
+
+        var defaultCertificate = GeneratedDefault.Value;
+        foreach (var (name, store) in config?.Stores ?? new Dictionary<string, TlsStoreConfig>())
+        {
+            if (name != DefaultOptions)
+            {
+                errors.Add(new ConfigError($"TLS store \"{name}\"", "only the \"default\" TLS store is supported; this store is ignored", store.Location, ConfigSeverity.Warning));
+                continue;
+            }
+
+            if (store.DefaultGeneratedCert is not null)
+            {
+                errors.Add(new ConfigError($"TLS store \"{name}\"", "defaultGeneratedCert is accepted, not yet supported by this Portico version", store.Location, ConfigSeverity.Warning));
+            }
+
+            if (store.DefaultCertificate is { } configured && CertificateLoader.Load(configured, $"TLS store \"{name}\" defaultCertificate", errors) is { } loaded)
+            {
+                defaultCertificate = loaded;
+            }
+        }
+
+        var contexts = certificates.ConvertAll(c => SslStreamCertificateContext.Create(c, null, offline: true));
+        var defaultContext = SslStreamCertificateContext.Create(defaultCertificate, null, offline: true);
+        var options = new Dictionary<string, OptionSet>(StringComparer.Ordinal);
+        var optionConfigs = config?.Options ?? new Dictionary<string, TlsOptionsConfig>();
+        if (!optionConfigs.ContainsKey(DefaultOptions))
+        {
+            options[DefaultOptions] = OptionSet.Create(new TlsOptionsConfig(), DefaultOptions, contexts, defaultContext, errors);
+        }
+
+        foreach (var (name, option) in optionConfigs)
+        {
+            options[name] = OptionSet.Create(option, name, contexts, defaultContext, errors);
+        }
+
+        return new TlsRuntime(exact, wildcard, options, defaultCertificate);
+    }
+
+    public bool HasOptions(string name) => _options.ContainsKey(name);
+
+    /// <summary>
+    /// The handshake settings for <paramref name="serverName"/> (SNI) under the TLS options <paramref name="optionsName"/>:
+    /// the exact certificate, else a one-label wildcard, else the default certificate. Null refuses the handshake
+    /// (sniStrict without a matching certificate).
+    /// </summary>
+    public SslServerAuthenticationOptions? Select(string? serverName, string optionsName)
+    {
+        if (!_options.TryGetValue(optionsName, out var set))
+        {
+            set = _options[DefaultOptions];
+        }
+
+        var index = Find(serverName);
+        if (index >= 0)
+        {
+            return set.PerCertificate[index];
+        }
+
+        return set.SniStrict ? null : set.Default;
+    }
+
+    private int Find(string? serverName)
+    {
+        if (string.IsNullOrEmpty(serverName))
+        {
+            return -1;
+        }
+
+        if (_exact.TryGetValue(serverName, out var index))
+        {
+            return index;
+        }
+
+        var dot = serverName.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && _wildcard.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(serverName.AsSpan(dot + 1), out index) ? index : -1;
+    }
+
+    /// <summary>One TLS options entry with a ready <see cref="SslServerAuthenticationOptions"/> per certificate: nothing is built per handshake.</summary>
+    private sealed class OptionSet
+    {
+        public required SslServerAuthenticationOptions[] PerCertificate { get; init; }
+
+        public required SslServerAuthenticationOptions Default { get; init; }
+
+        public bool SniStrict { get; init; }
+
+        public static OptionSet Create(TlsOptionsConfig config, string name, List<SslStreamCertificateContext> contexts, SslStreamCertificateContext defaultContext, List<ConfigError> errors)
+        {
+            var (protocols, alpn) = TlsOptionsBuilder.Build(name, config, errors);
+            SslServerAuthenticationOptions Make(SslStreamCertificateContext context) => new()
+            {
+                ServerCertificateContext = context,
+                EnabledSslProtocols = protocols,
+                ApplicationProtocols = alpn,
+                ClientCertificateRequired = false,
+            };
+
+            return new OptionSet
+            {
+                PerCertificate = contexts.ConvertAll(Make).ToArray(),
+                Default = Make(defaultContext),
+                SniStrict = config.SniStrict,
+            };
+        }
+    }
+}
