@@ -3,8 +3,10 @@ using Portico.Configuration.Static;
 using Portico.EntryPoints;
 using Portico.Forwarding;
 using Portico.Providers;
+using Portico.Providers.Acme;
 using Portico.Providers.File;
 using Portico.Runtime;
+using Portico.Tls.Acme;
 
 namespace Portico.Hosting;
 
@@ -39,7 +41,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             LoggerFactory = loggerFactory,
             DefaultTransport = _config.ServersTransport ?? new ServersTransportConfig(),
         };
-        _builder = new SnapshotBuilder(_config, deps, InternalItems.Create(_config, Runtime, Lifecycle));
+        _builder = new SnapshotBuilder(_config, deps, InternalItems.Create(_config, Runtime, Lifecycle, AcmeChallenges));
         _watcher = new ConfigWatcher(
             _config.Providers?.ProvidersThrottleDuration ?? TimeSpan.FromSeconds(2),
             _time,
@@ -51,6 +53,15 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             _providers.Add(new FileProvider(file, _time, loggerFactory.CreateLogger("Portico.Providers.File")));
         }
 
+        if (_config.CertificatesResolvers is { Count: > 0 } resolvers)
+        {
+            var acme = new AcmeProvider(resolvers, Runtime, AcmeChallenges, _time, loggerFactory);
+            if (acme.HasResolvers)
+            {
+                _providers.Add(acme);
+            }
+        }
+
         _providers.AddRange(extraProviders ?? []);
     }
 
@@ -59,6 +70,9 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     public RuntimeHolder Runtime { get; } = new();
 
     public Lifecycle Lifecycle { get; } = new();
+
+    /// <summary>Pending HTTP-01 challenges: filled by the ACME provider, answered by <c>acme-http@internal</c>.</summary>
+    public InMemoryHttp01ChallengeStore AcmeChallenges { get; } = new();
 
     /// <summary>Bound addresses by entry point name (the real ports when the configuration used port 0).</summary>
     public IReadOnlyDictionary<string, System.Net.IPEndPoint> EntryPoints => _entryPoints.ToDictionary(e => e.Name, e => e.LocalEndPoint);

@@ -3,7 +3,9 @@ using Portico.Api;
 using Portico.Configuration.Dynamic;
 using Portico.Configuration.Static;
 using Portico.Providers;
+using Portico.Providers.Acme;
 using Portico.Services;
+using Portico.Tls.Acme;
 
 namespace Portico.Runtime;
 
@@ -22,7 +24,7 @@ internal sealed class InternalItems
 
     public required IReadOnlyDictionary<string, Func<RequestDelegate, RequestDelegate>> Middlewares { get; init; }
 
-    public static InternalItems Create(StaticConfig config, RuntimeHolder holder, Lifecycle lifecycle)
+    public static InternalItems Create(StaticConfig config, RuntimeHolder holder, Lifecycle lifecycle, IHttp01ChallengeStore? challenges = null)
     {
         var routers = new Dictionary<string, RouterConfig>(StringComparer.Ordinal);
         var middlewares = new Dictionary<string, Func<RequestDelegate, RequestDelegate>>(StringComparer.Ordinal);
@@ -77,6 +79,7 @@ internal sealed class InternalItems
             }
         }
 
+        AddAcmeHttpChallenge(config, challenges, routers, services);
         foreach (var (name, entryPoint) in config.EntryPoints ?? new Dictionary<string, EntryPointConfig>())
         {
             if (entryPoint.Http.Redirections?.EntryPoint is not { To: { Length: > 0 } to } redirect)
@@ -102,6 +105,34 @@ internal sealed class InternalItems
             Snapshot = new ProviderSnapshot(Provider, new DynamicConfig { Http = new HttpConfig { Routers = routers } }, []),
             Services = services,
             Middlewares = middlewares,
+        };
+    }
+
+    /// <summary>
+    /// HTTP-01 answers on every entry point a resolver names in <c>httpChallenge.entryPoint</c>. The priority is above
+    /// the redirection routers' (MaxInt-1), so an HTTP-to-HTTPS redirection never catches the CA's request.
+    /// </summary>
+    private static void AddAcmeHttpChallenge(StaticConfig config, IHttp01ChallengeStore? challenges, Dictionary<string, RouterConfig> routers, Dictionary<string, IHttpService> services)
+    {
+        var entryPoints = (config.CertificatesResolvers?.Values ?? [])
+            .Select(r => r.Acme?.HttpChallenge?.EntryPoint)
+            .OfType<string>()
+            .Where(e => config.EntryPoints?.ContainsKey(e) == true)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (challenges is null || entryPoints.Count == 0)
+        {
+            return;
+        }
+
+        services[Http01ChallengeService.ServiceName] = new Http01ChallengeService(challenges);
+        routers["acme-http"] = new RouterConfig
+        {
+            EntryPoints = entryPoints,
+            Rule = $"PathPrefix(`{InMemoryHttp01ChallengeStore.PathPrefix}`)",
+            Priority = int.MaxValue,
+            Service = Http01ChallengeService.ServiceName,
         };
     }
 

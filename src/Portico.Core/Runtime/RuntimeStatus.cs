@@ -51,6 +51,15 @@ internal sealed record RouterInfo
 
     public bool Tls { get; init; }
 
+    /// <summary>The router's <c>tls.certResolver</c>, read by the ACME provider.</summary>
+    public string? CertResolver { get; init; }
+
+    /// <summary>The router's <c>tls.domains</c>; when empty, the ACME provider uses <see cref="RuleHosts"/>.</summary>
+    public IReadOnlyList<Configuration.Dynamic.TlsDomainConfig> TlsDomains { get; init; } = [];
+
+    /// <summary>The exact host names the rule requires (from its <c>Host</c> matchers), or empty.</summary>
+    public IReadOnlyList<string> RuleHosts { get; init; } = [];
+
     public Configuration.Parsing.SourceLocation Location { get; init; }
 
     public string Status { get; init; } = ItemStatus.Enabled;

@@ -55,9 +55,9 @@ internal sealed partial class SnapshotBuilder
             warnings.Add(new ConfigError(item, $"tls.options \"{options}\": {why}", router.Location, ConfigSeverity.Warning));
         }
 
-        if (router.Tls.CertResolver is not null)
+        if (router.Tls.CertResolver is { } resolver && _static.CertificatesResolvers?.ContainsKey(resolver) != true)
         {
-            warnings.Add(new ConfigError(item, "tls.certResolver (ACME) is accepted, not yet supported by this Portico version", router.Location, ConfigSeverity.Warning));
+            warnings.Add(new ConfigError(item, $"tls.certResolver \"{resolver}\" is not defined in certificatesResolvers", router.Location, ConfigSeverity.Warning));
         }
     }
 }

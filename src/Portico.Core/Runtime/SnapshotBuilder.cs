@@ -154,6 +154,8 @@ internal sealed partial class SnapshotBuilder
             Middlewares = router.Middlewares,
             Service = router.Service,
             Tls = router.Tls is not null || entryPoints.Any(_tlsEntryPoints.Contains),
+            CertResolver = router.Tls?.CertResolver,
+            TlsDomains = router.Tls?.Domains ?? [],
             Location = router.Location,
         };
 
@@ -189,6 +191,10 @@ internal sealed partial class SnapshotBuilder
             if (!RuleCompiler.TryCompile(router.Rule, syntax, out rule, out var ruleError))
             {
                 errors.Add(new ConfigError(item, $"invalid rule: {ruleError}", router.Location));
+            }
+            else
+            {
+                info = info with { RuleHosts = rule!.Hints.ExactHosts ?? [] };
             }
         }
 

@@ -35,7 +35,7 @@ public sealed record StaticConfig
 
     public ConfigNode? HostResolver { get; init; }
 
-    public ConfigNode? CertificatesResolvers { get; init; }
+    public IReadOnlyDictionary<string, CertificatesResolverConfig>? CertificatesResolvers { get; init; }
 
     public ConfigNode? Experimental { get; init; }
 

@@ -8,7 +8,7 @@ namespace Portico.Configuration.Static;
 /// the raw tree, the line where it was written. Sections accepted for compatibility but not implemented yet are
 /// reported as warnings.
 /// </summary>
-internal static class StaticConfigValidator
+internal static partial class StaticConfigValidator
 {
     private const string NotSupported = "accepted, not yet supported by this Portico version";
 
@@ -44,6 +44,11 @@ internal static class StaticConfigValidator
         }
 
         WarnForRawSections(config, ConfigTypeInfo.Get(typeof(StaticConfig)), root, errors, []);
+        foreach (var (name, resolver) in config.CertificatesResolvers ?? new Dictionary<string, CertificatesResolverConfig>())
+        {
+            ValidateResolver(name, resolver, entryPoints, root, errors);
+        }
+
         if (config.Providers is { } providers)
         {
             WarnForRawSections(providers, ConfigTypeInfo.Get(typeof(ProvidersConfig)), root, errors, ["providers"]);

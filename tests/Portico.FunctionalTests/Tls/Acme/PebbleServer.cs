@@ -29,6 +29,9 @@ internal sealed class PebbleServer : IAsyncDisposable
 
     public Uri DirectoryUrl { get; }
 
+    /// <summary>The PEM certificate of pebble's HTTPS listener, for a client's <c>caCertificates</c>.</summary>
+    public string CertificatePath => Path.Combine(_directory, "cert.pem");
+
     /// <summary>The port pebble connects to for HTTP-01 validation.</summary>
     public int HttpPort { get; }
 
@@ -43,7 +46,8 @@ internal sealed class PebbleServer : IAsyncDisposable
         }
     }
 
-    public static async Task<PebbleServer> StartAsync()
+    /// <param name="httpPort">The port pebble validates HTTP-01 on (Portico's HTTP entry point); a free one when null.</param>
+    public static async Task<PebbleServer> StartAsync(int? httpPort = null)
     {
         var pebble = FindOnPath("pebble") ?? throw new InvalidOperationException("pebble is not on PATH: install the Debian package pebble to run the ACME tests");
         var challtestsrv = FindOnPath("pebble-challtestsrv") ?? throw new InvalidOperationException("pebble-challtestsrv is not on PATH: install the Debian package pebble");
@@ -59,15 +63,15 @@ internal sealed class PebbleServer : IAsyncDisposable
         File.WriteAllText(Path.Combine(directory, "cert.pem"), certificate.ExportCertificatePem());
         File.WriteAllText(Path.Combine(directory, "key.pem"), key.ExportECPrivateKeyPem());
 
-        int port = FreePort.Get(), managementPort = FreePort.Get(), httpPort = FreePort.Get(), tlsPort = FreePort.Get();
+        int port = FreePort.Get(), managementPort = FreePort.Get(), validationPort = httpPort ?? FreePort.Get(), tlsPort = FreePort.Get();
         int dnsPort = FreePort.Get(), dnsManagementPort = FreePort.Get();
         File.WriteAllText(Path.Combine(directory, "pebble.json"), string.Create(CultureInfo.InvariantCulture, $$"""
             {"pebble":{"listenAddress":"127.0.0.1:{{port}}","managementListenAddress":"127.0.0.1:{{managementPort}}",
-            "certificate":"{{directory}}/cert.pem","privateKey":"{{directory}}/key.pem","httpPort":{{httpPort}},"tlsPort":{{tlsPort}},
+            "certificate":"{{directory}}/cert.pem","privateKey":"{{directory}}/key.pem","httpPort":{{validationPort}},"tlsPort":{{tlsPort}},
             "ocspResponderURL":"","externalAccountBindingRequired":false} }
             """));
 
-        var server = new PebbleServer(directory, certificate.Thumbprint, port, httpPort);
+        var server = new PebbleServer(directory, certificate.Thumbprint, port, validationPort);
         try
         {
             // An empty AAAA default keeps validation on IPv4, where the test's challenge server listens.

@@ -1,0 +1,56 @@
+using Portico.Configuration.Parsing;
+
+namespace Portico.Configuration.Static;
+
+/// <summary>One entry of <c>certificatesResolvers</c>. Only <c>acme</c> exists in Traefik v3 (besides Tailscale).</summary>
+public sealed record CertificatesResolverConfig
+{
+    public AcmeResolverConfig? Acme { get; init; }
+
+    public ConfigNode? Tailscale { get; init; }
+}
+
+/// <summary><c>certificatesResolvers.&lt;name&gt;.acme</c> with Traefik's option names and defaults.</summary>
+public sealed record AcmeResolverConfig
+{
+    public const string LetsEncryptProduction = "https://acme-v02.api.letsencrypt.org/directory";
+
+    public string? Email { get; init; }
+
+    public string CaServer { get; init; } = LetsEncryptProduction;
+
+    public string Storage { get; init; } = "acme.json";
+
+    /// <summary>EC256, EC384, RSA2048, RSA4096, RSA8192; Traefik's default is RSA4096.</summary>
+    public string KeyType { get; init; } = "RSA4096";
+
+    /// <summary>Hours; Traefik's default is 2160 (90 days).</summary>
+    public int CertificatesDuration { get; init; } = 2160;
+
+    public string? PreferredChain { get; init; }
+
+    public ConfigNode? Eab { get; init; }
+
+    public IReadOnlyList<string>? CaCertificates { get; init; }
+
+    public bool CaSystemCertPool { get; init; }
+
+    public string? CaServerName { get; init; }
+
+    public AcmeHttpChallengeConfig? HttpChallenge { get; init; }
+
+    public ConfigNode? TlsChallenge { get; init; }
+
+    public ConfigNode? DnsChallenge { get; init; }
+
+    public ConfigNode? ClientTimeout { get; init; }
+
+    public ConfigNode? ClientResponseHeaderTimeout { get; init; }
+}
+
+public sealed record AcmeHttpChallengeConfig
+{
+    public string? EntryPoint { get; init; }
+
+    public ConfigNode? Delay { get; init; }
+}

@@ -1,0 +1,190 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Portico.Configuration.Static;
+using Portico.Runtime;
+using Portico.Tls.Acme;
+
+namespace Portico.Providers.Acme;
+
+/// <summary>
+/// One <c>certificatesResolvers.&lt;name&gt;.acme</c>: its account and stored certificates, and the reconciliation that
+/// obtains a certificate for every domain set its routers ask for that no stored certificate covers, or renews one
+/// whose remaining validity is under a third of its lifetime.
+/// </summary>
+internal sealed partial class AcmeResolver(
+    string name,
+    AcmeResolverConfig config,
+    AcmeStorageFile storage,
+    IHttp01ChallengeStore challenges,
+    Func<AcmeResolverConfig, HttpClient> httpFactory,
+    TimeProvider time,
+    ILogger logger)
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromHours(1);
+
+    private readonly Dictionary<string, (DateTimeOffset At, TimeSpan Backoff)> _retries = new(StringComparer.Ordinal);
+    private HttpClient? _http;
+    private AcmeClient? _client;
+
+    public string Name => name;
+
+    public AcmeStorageFile Storage => storage;
+
+    public AcmeResolverData Data => storage.Data.TryGetValue(name, out var data) ? data : storage.Data[name] = new AcmeResolverData();
+
+    /// <summary>When the next renewal or retry is due (null: nothing scheduled).</summary>
+    public DateTimeOffset? NextDue { get; private set; }
+
+    /// <summary>Obtains what is missing or due; returns whether the stored certificates changed.</summary>
+    public async Task<bool> ReconcileAsync(IReadOnlyList<RouterInfo> routers, CancellationToken cancellationToken)
+    {
+        var changed = false;
+        var now = time.GetUtcNow();
+        DateTimeOffset? next = null;
+        foreach (var domains in WantedDomains(routers))
+        {
+            var key = string.Join(',', domains);
+            var covering = Data.Certificates.FirstOrDefault(c => Covers(c, domains));
+            var due = covering is null ? now : RenewalTime(covering);
+            if (_retries.TryGetValue(key, out var retry) && retry.At > due)
+            {
+                due = retry.At;
+            }
+
+            if (due > now)
+            {
+                next = Min(next, due);
+                continue;
+            }
+
+            try
+            {
+                var client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
+                LogObtaining(logger, name, key);
+                var issued = await client.IssueAsync(domains, challenges, cancellationToken).ConfigureAwait(false);
+                var stored = AcmeStoredCertificate.From(issued);
+                Data.Certificates.RemoveAll(c => covering == c || SameDomains(c, domains));
+                Data.Certificates.Add(stored);
+                await storage.SaveAsync(cancellationToken).ConfigureAwait(false);
+                _retries.Remove(key);
+                next = Min(next, RenewalTime(stored));
+                changed = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A failing CA must not be hammered: retry this domain set with a doubling backoff.
+                var backoff = retry.Backoff == TimeSpan.Zero ? FirstRetry : TimeSpan.FromTicks(Math.Min(retry.Backoff.Ticks * 2, MaxRetry.Ticks));
+                _retries[key] = (now + backoff, backoff);
+                next = Min(next, now + backoff);
+                LogFailed(logger, name, key, backoff, ex);
+            }
+        }
+
+        NextDue = next;
+        return changed;
+    }
+
+    /// <summary>Each router's <c>tls.domains</c> entry, or else one set with all of its rule's hosts (as Traefik).</summary>
+    private List<string[]> WantedDomains(IReadOnlyList<RouterInfo> routers)
+    {
+        var sets = new List<string[]>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var router in routers)
+        {
+            if (router.CertResolver is not { } resolver || !string.Equals(resolver, name, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var candidates = router.TlsDomains.Count > 0
+                ? router.TlsDomains.Where(d => !string.IsNullOrEmpty(d.Main)).Select(d => new[] { d.Main! }.Concat(d.Sans))
+                : router.RuleHosts.Count > 0 ? [router.RuleHosts] : [];
+            foreach (var candidate in candidates)
+            {
+                var domains = candidate.Select(d => d.Trim().ToLowerInvariant()).Where(d => d.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+                if (domains.Length > 0 && seen.Add(string.Join(',', domains)))
+                {
+                    sets.Add(domains);
+                }
+            }
+        }
+
+        return sets;
+    }
+
+    private async Task<AcmeClient> GetClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is not null)
+        {
+            return _client;
+        }
+
+        _http ??= httpFactory(config);
+        var directory = new Uri(config.CaServer);
+        if (Data.Account is { Registration.Uri: { Length: > 0 } uri, PrivateKey.Length: > 0 } stored)
+        {
+            return _client = new AcmeClient(_http, directory, AcmeAccountKey.Import(stored.PrivateKey), time, new Uri(uri));
+        }
+
+        var key = AcmeAccountKey.CreateEcdsa();
+        var client = new AcmeClient(_http, directory, key, time);
+        var account = await client.CreateAccountAsync(config.Email is { Length: > 0 } email ? [email] : [], termsOfServiceAgreed: true, cancellationToken).ConfigureAwait(false);
+        Data.Account = AcmeStoredAccount.From(config.Email ?? string.Empty, account, key);
+        await storage.SaveAsync(cancellationToken).ConfigureAwait(false);
+        return _client = client;
+    }
+
+    private static bool Covers(AcmeStoredCertificate certificate, string[] domains)
+    {
+        var names = Names(certificate);
+        return domains.All(d => names.Any(n => Matches(n, d)));
+    }
+
+    private static bool SameDomains(AcmeStoredCertificate certificate, string[] domains) =>
+        Names(certificate).Order(StringComparer.Ordinal).SequenceEqual(domains.Order(StringComparer.Ordinal), StringComparer.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> Names(AcmeStoredCertificate certificate) => [certificate.Domain.Main, .. certificate.Domain.Sans ?? []];
+
+    /// <summary>An exact name, or a wildcard <c>*.example.com</c> covering exactly one more label.</summary>
+    private static bool Matches(string name, string domain)
+    {
+        if (string.Equals(name, domain, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!name.StartsWith("*.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var dot = domain.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && string.Equals(domain[(dot + 1)..], name[2..], StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>When two thirds of the certificate's lifetime have passed; a certificate that does not parse is due now.</summary>
+    private DateTimeOffset RenewalTime(AcmeStoredCertificate certificate)
+    {
+        try
+        {
+            using var leaf = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(certificate.Certificate));
+            var notBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime());
+            var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
+            return notAfter - ((notAfter - notBefore) / 3);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return time.GetUtcNow();
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset b) => a is { } value && value < b ? value : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ACME resolver {Resolver}: obtaining a certificate for {Domains}")]
+    private static partial void LogObtaining(ILogger logger, string resolver, string domains);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "ACME resolver {Resolver}: could not obtain a certificate for {Domains}; retrying in {Backoff}")]
+    private static partial void LogFailed(ILogger logger, string resolver, string domains, TimeSpan backoff, Exception exception);
+}
