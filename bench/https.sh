@@ -20,9 +20,8 @@ RESULTS=${RESULTS:-bench/RESULTS.md}
 COMMAND="$(env | grep -E '^(ROUNDS|DURATION|WARMUP|CONNECTIONS|PROXIES|BUILD|PROXY_CPU|LOAD_CPU|LABEL)=' | sed -E 's/=(.*[[:space:]].*)$/="\1"/' | tr '\n' ' ')bench/https.sh"
 
 declare -A TLS_PORT=([portico]=18443 [haproxy]=18444 [nginx]=18445)
-# Scenario -> extra wrk arguments: keep-alive, or "Connection: close" so every request pays a TLS handshake.
+# Keep-alive, or "Connection: close" so every request pays a new TCP connection and a full TLS handshake.
 SCENARIOS=(tls-keepalive tls-newconn)
-declare -A SCENARIO_ARGS=([tls-keepalive]="" [tls-newconn]="-H Connection:close")
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 ROWS="$OUT/https-$STAMP.tsv"
@@ -79,10 +78,11 @@ start_tls_proxy() {
 
 measure() {
     local round=$1 proxy=$2 scenario=$3 pid=${PID[$proxy]} raw before after numbers cpu_us
+    local -a extra=()
+    [[ $scenario == tls-newconn ]] && extra=(-H "Connection: close")
     raw="$BENCH_RUN/https-$proxy-$scenario-$round.txt"
     before=$(cpu_ticks "$pid")
-    # shellcheck disable=SC2086 # the scenario's arguments are words on purpose.
-    timeout 300 taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency ${SCENARIO_ARGS[$scenario]} \
+    timeout 300 taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "${extra[@]}" \
         "https://127.0.0.1:${TLS_PORT[$proxy]}/bench" >"$raw" 2>&1 || true
     after=$(cpu_ticks "$pid")
     numbers=$(parse_wrk "$raw")
@@ -98,8 +98,8 @@ measure() {
 
 # The median of one column over the rounds of a proxy and scenario.
 median() {
-    awk -F'\t' -v p="$1" -v s="$2" -v c="$3" '$2 == p && $3 == s && $c != "-" { v[n++] = $c + 0 }
-        END { if (n == 0) { print "-"; exit } asort(v); m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2; print m }' "$ROWS"
+    awk -F'\t' -v p="$1" -v s="$2" -v c="$3" '$2 == p && $3 == s && $c != "-" { print $c + 0 }' "$ROWS" | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 write_https_report() {
