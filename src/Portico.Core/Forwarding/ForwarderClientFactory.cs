@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Portico.Configuration.Dynamic;
 
 namespace Portico.Forwarding;
@@ -14,13 +12,44 @@ internal static class ForwarderClientFactory
     /// <summary>Traefik uses Go's default of 2 idle connections per host when <c>maxIdleConnsPerHost</c> is 0.</summary>
     private const int DefaultMaxIdlePerHost = 2;
 
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming every problem when the configuration is invalid.</summary>
     public static HttpMessageInvoker Create(ServersTransportItemConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return new HttpMessageInvoker(CreateHandler(config), disposeHandler: true);
     }
 
+    /// <summary>Returns null and the problems (TLS files, versions, cipher suites) when the configuration is invalid.</summary>
+    public static HttpMessageInvoker? TryCreate(ServersTransportItemConfig config, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = new List<string>();
+        var handler = CreateHandler(config, errors);
+        if (errors.Count > 0)
+        {
+            handler.Dispose();
+            error = string.Join("; ", errors);
+            return null;
+        }
+
+        error = null;
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
     public static SocketsHttpHandler CreateHandler(ServersTransportItemConfig config)
+    {
+        var errors = new List<string>();
+        var handler = CreateHandler(config, errors);
+        if (errors.Count > 0)
+        {
+            handler.Dispose();
+            throw new InvalidOperationException(string.Join("; ", errors));
+        }
+
+        return handler;
+    }
+
+    private static SocketsHttpHandler CreateHandler(ServersTransportItemConfig config, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(config);
         var timeouts = config.ForwardingTimeouts;
@@ -53,49 +82,9 @@ internal static class ForwarderClientFactory
             handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
         }
 
-        ConfigureTls(handler.SslOptions, config);
+        handler.ConnectCallback = BackendConnections.ConnectAsync;
+        BackendTls.Configure(handler.SslOptions, config, errors);
         return handler;
-    }
-
-    /// <summary>The simple TLS options; client certificates, SPIFFE and peer pinning are added by the TLS feature.</summary>
-    private static void ConfigureTls(SslClientAuthenticationOptions ssl, ServersTransportItemConfig config)
-    {
-        if (!string.IsNullOrEmpty(config.ServerName))
-        {
-            ssl.TargetHost = config.ServerName;
-        }
-
-        if (config.InsecureSkipVerify)
-        {
-            ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-            return;
-        }
-
-        if (config.RootCAs.Count == 0)
-        {
-            return;
-        }
-
-        // rootCAs replaces the system roots, as in Go's tls.Config.RootCAs. Entries are file paths or inline PEM.
-        var roots = new X509Certificate2Collection();
-        foreach (var ca in config.RootCAs)
-        {
-            if (ca.Contains("-----BEGIN", StringComparison.Ordinal))
-            {
-                roots.ImportFromPem(ca);
-            }
-            else
-            {
-                roots.ImportFromPemFile(ca);
-            }
-        }
-
-        ssl.CertificateChainPolicy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-        };
-        ssl.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
     }
 
     private static TimeSpan? Positive(TimeSpan value) => value > TimeSpan.Zero ? value : null;

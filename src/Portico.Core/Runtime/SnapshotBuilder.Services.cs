@@ -15,7 +15,8 @@ internal sealed partial class SnapshotBuilder
     /// <summary>What the next build may take over: pooled clients by transport, and the services' live state.</summary>
     private sealed record BuildState(IReadOnlyDictionary<string, Transport> Transports, ServiceBuildResult Services, MiddlewareStateStore Middlewares);
 
-    private sealed record Transport(ServersTransportItemConfig Config, HttpMessageInvoker Client);
+    /// <summary>A transport whose configuration is invalid has no client; the services using it report <paramref name="Error"/>.</summary>
+    private sealed record Transport(ServersTransportItemConfig Config, HttpMessageInvoker? Client, string? Error = null);
 
     /// <summary>Builds one pooled client per servers transport, keeping the previous client when the transport did not change.</summary>
     private Dictionary<string, Transport> BuildTransports(MergedConfig merged, BuildState? previous)
@@ -39,7 +40,8 @@ internal sealed partial class SnapshotBuilder
                 continue;
             }
 
-            transports[name] = new Transport(config, ForwarderClientFactory.Create(config));
+            var client = ForwarderClientFactory.TryCreate(config, out var error);
+            transports[name] = new Transport(config, client, error);
         }
 
         if (previous is not null)
@@ -47,7 +49,7 @@ internal sealed partial class SnapshotBuilder
             // Requests still running on the previous snapshot may use a replaced client: close it once they are surely done.
             foreach (var (name, old) in previous.Transports)
             {
-                if (!transports.TryGetValue(name, out var kept) || !ReferenceEquals(kept.Client, old.Client))
+                if (old.Client is not null && (!transports.TryGetValue(name, out var kept) || !ReferenceEquals(kept.Client, old.Client)))
                 {
                     _ = DisposeLaterAsync(old.Client);
                 }
@@ -65,7 +67,7 @@ internal sealed partial class SnapshotBuilder
             state.Services.Dispose();
             foreach (var transport in state.Transports.Values)
             {
-                transport.Client.Dispose();
+                transport.Client?.Dispose();
             }
         }
     }
@@ -93,9 +95,9 @@ internal sealed partial class SnapshotBuilder
 
         var builder = new ServiceBuilder(
             _deps.Forwarder,
-            name => transports.TryGetValue(name ?? DefaultTransportName, out var transport)
-                ? transport.Client
-                : throw new KeyNotFoundException("does not exist"),
+            name => !transports.TryGetValue(name ?? DefaultTransportName, out var transport)
+                ? throw new KeyNotFoundException("does not exist")
+                : transport.Client ?? throw new InvalidOperationException(transport.Error),
             _deps.Time,
             _deps.LoggerFactory,
             name => TransportOptions(transports[name ?? DefaultTransportName].Config))
