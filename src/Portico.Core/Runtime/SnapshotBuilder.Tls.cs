@@ -7,6 +7,9 @@ namespace Portico.Runtime;
 
 internal sealed partial class SnapshotBuilder
 {
+    /// <summary>The enabled TLS routers' hosts and TLS options of the build in progress (builds are serialised).</summary>
+    private List<(string Router, IReadOnlyList<string> Hosts, string Options)> _routerTlsOptions = [];
+
     /// <summary>All providers' <c>tls</c> sections in one: certificates concatenated, options and stores by name (first wins).</summary>
     private static TlsConfig? MergeTls(IReadOnlyList<ProviderSnapshot> providers, List<ConfigError> errors)
     {
@@ -49,10 +52,9 @@ internal sealed partial class SnapshotBuilder
         }
 
         var options = router.Tls.Options;
-        if (!string.IsNullOrEmpty(options) && options != TlsRuntime.DefaultOptions)
+        if (!string.IsNullOrEmpty(options) && !tls.HasOptions(options.Split('@')[0]))
         {
-            var why = tls.HasOptions(options.Split('@')[0]) ? "per-router TLS options are not yet supported; the entry point's options apply" : "these TLS options do not exist";
-            warnings.Add(new ConfigError(item, $"tls.options \"{options}\": {why}", router.Location, ConfigSeverity.Warning));
+            warnings.Add(new ConfigError(item, $"tls.options \"{options}\": these TLS options do not exist; the default TLS options apply", router.Location, ConfigSeverity.Warning));
         }
 
         if (router.Tls.CertResolver is { } resolver && _static.CertificatesResolvers?.ContainsKey(resolver) != true)

@@ -75,11 +75,14 @@ internal sealed partial class SnapshotBuilder
         // 3. Routers: compile, check references, build one pipeline per entry point.
         var routes = _entryPointNames.ToDictionary(e => e, _ => new List<HttpRoute<RouteHandler>>(), StringComparer.Ordinal);
         var routerInfos = new List<RouterInfo>(merged.Routers.Count);
+        _routerTlsOptions = [];
         var serviceUsers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (name, (provider, router)) in merged.Routers.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             routerInfos.Add(BuildRouter(name, provider, router, merged, services, middlewareErrors, middlewareUsers, serviceUsers, routes, tls));
         }
+
+        tls = tls.WithRouterOptions(_routerTlsOptions, merged.ProviderErrors);
 
         // Middlewares no router uses are still validated, so their errors show in the API and in `portico check`.
         foreach (var name in merged.Middlewares.Keys)
@@ -250,6 +253,12 @@ internal sealed partial class SnapshotBuilder
         }
 
         var priority = router.Priority != 0 ? router.Priority : RulePriority.Default(router.Rule!);
+        if (info.Tls && rule!.Hints.ExactHosts is { } hosts)
+        {
+            // TLS options are chosen per server name: this router's hosts ask for its options.
+            _routerTlsOptions.Add((name, hosts, router.Tls?.Options ?? ""));
+        }
+
         foreach (var entryPoint in usable)
         {
             RequestDelegate pipeline = service.HandleAsync;

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Portico.Configuration;
 using Portico.Configuration.Dynamic;
+using Portico.Configuration.Parsing;
 
 namespace Portico.Tls;
 
@@ -10,7 +11,12 @@ internal static class TlsOptionsBuilder
 {
     private static readonly List<SslApplicationProtocol> DefaultAlpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
-    public static (SslProtocols Protocols, List<SslApplicationProtocol> Alpn) Build(string name, TlsOptionsConfig options, List<ConfigError> errors)
+    /// <summary>
+    /// The handshake settings of one option set. <see cref="TlsHandshakeSettings.Valid"/> is false when an option is an
+    /// error (unknown cipher suite, unreadable caFiles, ...): that option set then refuses handshakes rather than serve
+    /// with weaker settings than configured.
+    /// </summary>
+    public static TlsHandshakeSettings Build(string name, TlsOptionsConfig options, List<ConfigError> errors)
     {
         var item = $"TLS option \"{name}\"";
         var min = Version(options.MinVersion, 12, item, "minVersion", options, errors);
@@ -46,12 +52,59 @@ internal static class TlsOptionsBuilder
             }
         }
 
-        if (options.CipherSuites is { Count: > 0 } || options.CurvePreferences is { Count: > 0 } || options.ClientAuth is not null || options.DisableSessionTickets)
+        if (options.CurvePreferences is { Count: > 0 })
         {
-            errors.Add(new ConfigError(item, "cipherSuites, curvePreferences, clientAuth and disableSessionTickets are accepted, not yet supported by this Portico version", options.Location, ConfigSeverity.Warning));
+            errors.Add(new ConfigError(item, "curvePreferences is accepted, but .NET cannot restrict the key exchange curves; the platform's defaults apply", options.Location, ConfigSeverity.Warning));
         }
 
-        return (protocols, alpn);
+        var (ask, callback) = ClientAuth.Build(options.ClientAuth, item, options.Location, errors, out var clientAuthValid);
+        var ciphers = CipherSuites(options.CipherSuites, item, options.Location, errors, out var ciphersValid);
+        return new TlsHandshakeSettings(protocols, alpn, ask, callback, ciphers, !options.DisableSessionTickets, clientAuthValid && ciphersValid);
+    }
+
+    /// <summary>
+    /// Traefik's names to a <see cref="CipherSuitesPolicy"/>. Go always enables the TLS 1.3 suites, so they are added when
+    /// none is listed; listed TLS 1.3 suites restrict TLS 1.3 as well (Go ignores them).
+    /// </summary>
+    private static CipherSuitesPolicy? CipherSuites(IReadOnlyList<string>? names, string item, SourceLocation location, List<ConfigError> errors, out bool valid)
+    {
+        valid = true;
+        if (names is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var suites = new List<TlsCipherSuite>(names.Count + CipherSuiteNames.Tls13.Length);
+        foreach (var name in names)
+        {
+            if (!CipherSuiteNames.TryParse(name, out var suite))
+            {
+                errors.Add(new ConfigError(item, $"unknown cipher suite \"{name}\" in cipherSuites", location));
+                valid = false;
+            }
+            else if (!suites.Contains(suite))
+            {
+                suites.Add(suite);
+            }
+        }
+
+        if (!valid)
+        {
+            return null;
+        }
+
+        if (!suites.Exists(CipherSuiteNames.IsTls13))
+        {
+            suites.AddRange(CipherSuiteNames.Tls13);
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            errors.Add(new ConfigError(item, "cipherSuites is accepted, but Windows cannot restrict cipher suites per connection; its defaults apply", location, ConfigSeverity.Warning));
+            return null;
+        }
+
+        return new CipherSuitesPolicy(suites);
     }
 
     /// <summary>TLS 1.0 and 1.1 are disabled by modern platforms; they are raised to 1.2 with a warning.</summary>

@@ -19,12 +19,16 @@ internal sealed class TlsRuntime
     private readonly Dictionary<string, int> _wildcard;
     private readonly Dictionary<string, OptionSet> _options;
 
-    private TlsRuntime(Dictionary<string, int> exact, Dictionary<string, int> wildcard, Dictionary<string, OptionSet> options, X509Certificate2 defaultCertificate)
+    /// <summary>Server name to the TLS options its routers ask for ("" = the entry point's own); see <see cref="WithRouterOptions"/>.</summary>
+    private readonly Dictionary<string, string> _hostOptions;
+
+    private TlsRuntime(Dictionary<string, int> exact, Dictionary<string, int> wildcard, Dictionary<string, OptionSet> options, X509Certificate2 defaultCertificate, Dictionary<string, string>? hostOptions = null)
     {
         _exact = exact;
         _wildcard = wildcard;
         _options = options;
         DefaultCertificate = defaultCertificate;
+        _hostOptions = hostOptions ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     }
 
     public X509Certificate2 DefaultCertificate { get; }
@@ -109,15 +113,57 @@ internal sealed class TlsRuntime
     public bool HasOptions(string name) => _options.ContainsKey(name);
 
     /// <summary>
+    /// Binds TLS options to the hosts of the TLS routers' <c>Host</c> rules: <paramref name="routers"/> holds, per router,
+    /// its exact hosts and its <c>tls.options</c> ("" for none: the entry point's options apply). When routers for one
+    /// host ask for different options, Traefik logs a conflict and uses <c>default</c>; so does Portico.
+    /// </summary>
+    public TlsRuntime WithRouterOptions(IReadOnlyList<(string Router, IReadOnlyList<string> Hosts, string Options)> routers, List<ConfigError> errors)
+    {
+        var hostOptions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var conflicts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (router, hosts, options) in routers)
+        {
+            var name = options.Split('@')[0];
+            foreach (var host in hosts)
+            {
+                if (!hostOptions.TryAdd(host, name) && hostOptions[host] != name && conflicts.Add(host))
+                {
+                    errors.Add(new ConfigError($"router \"{router}\"", $"routers for host \"{host}\" ask for different TLS options (\"{Describe(hostOptions[host])}\" and \"{Describe(name)}\"); the default TLS options are used for it", default, ConfigSeverity.Warning));
+                }
+            }
+        }
+
+        foreach (var host in conflicts)
+        {
+            hostOptions[host] = DefaultOptions;
+        }
+
+        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions);
+    }
+
+    private static string Describe(string options) => options.Length > 0 ? options : "(entry point's)";
+
+    /// <summary>
     /// The handshake settings for <paramref name="serverName"/> (SNI) under the TLS options <paramref name="optionsName"/>:
     /// the exact certificate, else a one-label wildcard, else the default certificate. Null refuses the handshake
     /// (sniStrict without a matching certificate).
     /// </summary>
     public SslServerAuthenticationOptions? Select(string? serverName, string optionsName)
     {
+        // As Traefik, the options are chosen by the requested server name: those of the routers for that host.
+        if (!string.IsNullOrEmpty(serverName) && _hostOptions.TryGetValue(serverName, out var routerOptions) && routerOptions.Length > 0)
+        {
+            optionsName = routerOptions;
+        }
+
         if (!_options.TryGetValue(optionsName, out var set))
         {
             set = _options[DefaultOptions];
+        }
+
+        if (!set.Valid)
+        {
+            return null;
         }
 
         var index = Find(serverName);
@@ -154,22 +200,18 @@ internal sealed class TlsRuntime
 
         public bool SniStrict { get; init; }
 
+        /// <summary>False when the entry has an error: its handshakes are refused rather than served with weaker settings.</summary>
+        public bool Valid { get; init; }
+
         public static OptionSet Create(TlsOptionsConfig config, string name, List<SslStreamCertificateContext> contexts, SslStreamCertificateContext defaultContext, List<ConfigError> errors)
         {
-            var (protocols, alpn) = TlsOptionsBuilder.Build(name, config, errors);
-            SslServerAuthenticationOptions Make(SslStreamCertificateContext context) => new()
-            {
-                ServerCertificateContext = context,
-                EnabledSslProtocols = protocols,
-                ApplicationProtocols = alpn,
-                ClientCertificateRequired = false,
-            };
-
+            var settings = TlsOptionsBuilder.Build(name, config, errors);
             return new OptionSet
             {
-                PerCertificate = contexts.ConvertAll(Make).ToArray(),
-                Default = Make(defaultContext),
+                PerCertificate = contexts.ConvertAll(settings.Create).ToArray(),
+                Default = settings.Create(defaultContext),
                 SniStrict = config.SniStrict,
+                Valid = settings.Valid,
             };
         }
     }
