@@ -31,7 +31,7 @@ internal static class RuleAnalysis
     public static IReadOnlyList<RuleFinding> Analyze(IReadOnlyList<AnalyzedRouter> routers)
     {
         var findings = new List<RuleFinding>();
-        var compiled = new List<(AnalyzedRouter Router, int Priority, List<RuleAtom[]>? Dnf)>();
+        var compiled = new List<(AnalyzedRouter Router, int Priority, List<RuleAtom[]>? Dnf, IReadOnlyList<string>? Hosts)>();
         foreach (var router in routers)
         {
             if (!RuleCompiler.TryCompile(router.Rule, router.Syntax, out var rule, out var error))
@@ -40,14 +40,39 @@ internal static class RuleAnalysis
                 continue;
             }
 
-            compiled.Add((router, RulePriority.Effective(router.Rule, router.Priority), RuleDnf.From(rule.SyntaxTree, router.Syntax)));
+            // A rule that requires one of a set of exact hosts can only meet rules that accept one of those hosts.
+            var hosts = rule.Hints.WildcardSuffixes is null or { Count: 0 } && rule.Hints.ExactHosts is { Count: > 0 } ? rule.Hints.ExactHosts : null;
+            compiled.Add((router, RulePriority.Effective(router.Rule, router.Priority), RuleDnf.From(rule.SyntaxTree, router.Syntax), hosts));
         }
 
         compiled.Sort((a, b) => b.Priority != a.Priority ? b.Priority.CompareTo(a.Priority) : string.CompareOrdinal(a.Router.Name, b.Router.Name));
+
+        // Index the routers by required host so that a check of 10,000 Host routers does not compare every pair.
+        var byHost = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
+        var anyHost = new List<int>();
+        for (var i = 0; i < compiled.Count; i++)
+        {
+            if (compiled[i].Hosts is not { } hosts)
+            {
+                anyHost.Add(i);
+                continue;
+            }
+
+            foreach (var host in hosts)
+            {
+                if (!byHost.TryGetValue(host, out var list))
+                {
+                    byHost[host] = list = [];
+                }
+
+                list.Add(i);
+            }
+        }
+
         for (var i = 0; i < compiled.Count; i++)
         {
             var low = compiled[i];
-            for (var j = 0; j < compiled.Count; j++)
+            foreach (var j in Candidates(i, low.Hosts, compiled.Count, byHost, anyHost))
             {
                 var high = compiled[j];
                 if (i == j || low.Dnf is null || high.Dnf is null || !CommonEntryPoint(low.Router, high.Router, out var entryPoints))
@@ -79,6 +104,30 @@ internal static class RuleAnalysis
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// The routers that may overlap router <paramref name="index"/>, in priority order: all of them when it accepts any
+    /// host, else those requiring one of its hosts and those accepting any host.
+    /// </summary>
+    private static IEnumerable<int> Candidates(int index, IReadOnlyList<string>? hosts, int count, Dictionary<string, List<int>> byHost, List<int> anyHost)
+    {
+        if (hosts is null)
+        {
+            return Enumerable.Range(0, count);
+        }
+
+        var candidates = new SortedSet<int>(anyHost);
+        foreach (var host in hosts)
+        {
+            if (byHost.TryGetValue(host, out var list))
+            {
+                candidates.UnionWith(list);
+            }
+        }
+
+        candidates.Remove(index);
+        return candidates;
     }
 
     /// <summary>True when every term of <paramref name="inner"/> implies some term of <paramref name="outer"/>.</summary>
