@@ -67,6 +67,17 @@ internal static class ApiModels
         m.Provider,
     };
 
+    /// <summary>A certificate of the TLS store (<c>/api/certificates</c>, Traefik 3.7): names, validity and issuer.</summary>
+    public static object Certificate(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) => new
+    {
+        Sans = Tls.CertificateLoader.Names(certificate).ToArray(),
+        certificate.Subject,
+        certificate.Issuer,
+        certificate.SerialNumber,
+        NotBefore = certificate.NotBefore.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        NotAfter = certificate.NotAfter.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public static object Counts(IEnumerable<string> statuses)
     {
         int total = 0, warnings = 0, errors = 0;

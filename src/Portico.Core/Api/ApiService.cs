@@ -63,6 +63,7 @@ internal sealed class ApiService : IHttpService
             "/api/http/routers" => status.Routers.Select(ApiModels.Router).ToArray(),
             "/api/http/services" => status.Services.Select(s => ApiModels.Service(s, snapshot)).ToArray(),
             "/api/http/middlewares" => status.Middlewares.Select(ApiModels.Middleware).ToArray(),
+            "/api/certificates" => _holder.Current.Tls.Certificates.Select(ApiModels.Certificate).ToArray(),
             _ => Single(path, snapshot),
         };
 

@@ -22,8 +22,9 @@ internal sealed class TlsRuntime
     /// <summary>Server name to the TLS options its routers ask for ("" = the entry point's own); see <see cref="WithRouterOptions"/>.</summary>
     private readonly Dictionary<string, string> _hostOptions;
 
-    private TlsRuntime(Dictionary<string, int> exact, Dictionary<string, int> wildcard, Dictionary<string, OptionSet> options, X509Certificate2 defaultCertificate, Dictionary<string, string>? hostOptions = null)
+    private TlsRuntime(Dictionary<string, int> exact, Dictionary<string, int> wildcard, Dictionary<string, OptionSet> options, X509Certificate2 defaultCertificate, Dictionary<string, string>? hostOptions = null, IReadOnlyList<X509Certificate2>? certificates = null)
     {
+        Certificates = certificates ?? [];
         _exact = exact;
         _wildcard = wildcard;
         _options = options;
@@ -32,6 +33,9 @@ internal sealed class TlsRuntime
     }
 
     public X509Certificate2 DefaultCertificate { get; }
+
+    /// <summary>Every loaded certificate of the default store, for the API (<c>/api/certificates</c>).</summary>
+    public IReadOnlyList<X509Certificate2> Certificates { get; }
 
     public static TlsRuntime Empty { get; } = Build(null, []);
 
@@ -107,7 +111,7 @@ internal sealed class TlsRuntime
             options[name] = OptionSet.Create(option, name, contexts, defaultContext, errors);
         }
 
-        return new TlsRuntime(exact, wildcard, options, defaultCertificate);
+        return new TlsRuntime(exact, wildcard, options, defaultCertificate, certificates: certificates);
     }
 
     public bool HasOptions(string name) => _options.ContainsKey(name);
@@ -138,7 +142,7 @@ internal sealed class TlsRuntime
             hostOptions[host] = DefaultOptions;
         }
 
-        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions);
+        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions, Certificates);
     }
 
     private static string Describe(string options) => options.Length > 0 ? options : "(entry point's)";
