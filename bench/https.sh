@@ -146,21 +146,6 @@ for proxy in $PROXIES; do
     taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" "https://127.0.0.1:${TLS_PORT[$proxy]}/bench" >/dev/null 2>&1 || true
 done
 
-printf 'round\tproxy\tscenario\trps\tp50_us\tp99_us\tcpu_us_per_req\tnon2xx\tsocket_errors\trequests\n' >"$ROWS"
-read -r -a order <<<"$PROXIES"
-for round in $(seq 1 "$ROUNDS"); do
-    for i in "${!order[@]}"; do
-        proxy=${order[$(((i + round - 1) % ${#order[@]}))]}
-        [[ -n ${PID[$proxy]:-} ]] || continue
-        for scenario in "${SCENARIOS[@]}"; do
-            if ! kill -0 "${PID[$proxy]}" 2>/dev/null; then
-                NOT_RUN[$proxy]="exited during the run (see $OUT/run/$proxy-https.log)"
-                unset "PID[$proxy]"
-                break
-            fi
-            measure "$round" "$proxy" "$scenario"
-        done
-    done
-done
+run_rounds -https
 
 write_https_report

@@ -180,3 +180,31 @@ versions_line() {
     [[ -x $PORTICO_BIN ]] && portico="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "HAProxy $(haproxy -v | awk 'NR == 1 { print $3 }'), nginx $(nginx -v 2>&1 | sed 's|.*/||'), Caddy $(caddy version | awk '{ print $1 }'), wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }'), h2load $(h2load --version | awk '{ print $NF }'), Portico $portico"
 }
+
+# Runs ROUNDS interleaved rounds of every scenario in SCENARIOS over the proxies in PROXIES that are running (PID set),
+# rotating their order each round so drift on the machine spreads evenly. Each scenario is measured by the caller's
+# `measure ROUND PROXY SCENARIO`; a proxy that exits is marked not run (its log is $OUT/run/<proxy>$1.log). When the
+# caller keeps RSS_AFTER, the proxy's resident memory is recorded after each round.
+run_rounds() {
+    local log_suffix=${1:-} round i proxy scenario
+    local -a order
+    printf 'round\tproxy\tscenario\trps\tp50_us\tp99_us\tcpu_us_per_req\tnon2xx\tsocket_errors\trequests\n' >"$ROWS"
+    read -r -a order <<<"$PROXIES"
+    for round in $(seq 1 "$ROUNDS"); do
+        for i in "${!order[@]}"; do
+            proxy=${order[$(((i + round - 1) % ${#order[@]}))]}
+            [[ -n ${PID[$proxy]:-} ]] || continue
+            for scenario in "${SCENARIOS[@]}"; do
+                if ! kill -0 "${PID[$proxy]}" 2>/dev/null; then
+                    NOT_RUN[$proxy]="exited during the run (see $OUT/run/$proxy$log_suffix.log)"
+                    unset "PID[$proxy]"
+                    break
+                fi
+                measure "$round" "$proxy" "$scenario"
+            done
+            if [[ -n ${PID[$proxy]:-} ]] && declare -p RSS_AFTER &>/dev/null; then
+                RSS_AFTER[$proxy]=$(rss_kb "${PID[$proxy]}")
+            fi
+        done
+    done
+}

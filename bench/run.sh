@@ -81,24 +81,7 @@ for proxy in $PROXIES; do
     taskset -c "$LOAD_CPU" h2load -n 5000 -c 4 -m 10 "http://127.0.0.1:${H2C_PORT[$proxy]}/bench" >/dev/null 2>&1 || true
 done
 
-printf 'round\tproxy\tscenario\trps\tp50_us\tp99_us\tcpu_us_per_req\tnon2xx\tsocket_errors\trequests\n' >"$ROWS"
-read -r -a order <<<"$PROXIES"
-for round in $(seq 1 "$ROUNDS"); do
-    # Interleave the proxies and rotate their order each round, so drift on the machine spreads evenly.
-    for i in "${!order[@]}"; do
-        proxy=${order[$(((i + round - 1) % ${#order[@]}))]}
-        [[ -n ${PID[$proxy]:-} ]] || continue
-        for scenario in "${SCENARIOS[@]}"; do
-            if ! kill -0 "${PID[$proxy]}" 2>/dev/null; then
-                NOT_RUN[$proxy]="exited during the run (see $OUT/run/$proxy.log)"
-                unset "PID[$proxy]"
-                break
-            fi
-            measure "$round" "$proxy" "$scenario"
-        done
-        [[ -n ${PID[$proxy]:-} ]] && RSS_AFTER[$proxy]=$(rss_kb "${PID[$proxy]}")
-    done
-done
+run_rounds
 
 source "$(dirname "$0")/report.sh"
 write_report
