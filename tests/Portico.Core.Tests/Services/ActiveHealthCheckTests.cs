@@ -17,7 +17,7 @@ public sealed class ActiveHealthCheckTests
     {
         var status = 200;
         string? seenHost = null, seenHeader = null, seenMethod = null;
-        await using var backend = await TestBackend.StartAsync(ctx =>
+        await using var backend = await Backend.StartAsync(ctx =>
         {
             if (ctx.Request.Path == "/health")
             {
@@ -71,7 +71,7 @@ public sealed class ActiveHealthCheckTests
     public async Task Http_check_status_rule(string scenario, int answer, int expected, bool healthy)
     {
         _ = scenario;
-        await using var backend = await TestBackend.StartAsync(ctx =>
+        await using var backend = await Backend.StartAsync(ctx =>
         {
             ctx.Response.StatusCode = answer;
             return Task.CompletedTask;
@@ -101,7 +101,7 @@ public sealed class ActiveHealthCheckTests
         _ = scenario;
         string? path = null, contentType = null;
         byte[]? request = null;
-        await using var backend = await TestBackend.StartAsync(async ctx =>
+        await using var backend = await Backend.StartAsync(async ctx =>
         {
             path = ctx.Request.Path;
             contentType = ctx.Request.ContentType;
@@ -117,7 +117,7 @@ public sealed class ActiveHealthCheckTests
             ctx.Response.ContentType = "application/grpc";
             await ctx.Response.Body.WriteAsync(frame);
             ctx.Response.AppendTrailer("grpc-status", grpcStatus);
-        }, h2c: true);
+        }, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
         var time = new FakeTimeProvider();
         var (result, lb) = BuildWithHealthCheck(backend.Url, new HealthCheckConfig { Mode = "grpc" }, time);
         await using var owned = result;

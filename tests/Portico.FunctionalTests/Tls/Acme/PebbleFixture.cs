@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Portico.FunctionalTests.Infrastructure;
 using Portico.Tls.Acme;
 
 namespace Portico.FunctionalTests.Tls.Acme;

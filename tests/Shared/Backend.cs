@@ -8,11 +8,13 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Portico.FunctionalTests.Infrastructure;
+namespace Portico.Testing;
 
 /// <summary>A real Kestrel backend on 127.0.0.1 with a random port, answering with the given handler.</summary>
 internal sealed class Backend : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
     private readonly WebApplication _app;
 
     private Backend(WebApplication app, Uri url)
@@ -51,7 +53,7 @@ internal sealed class Backend : IAsyncDisposable
             Interlocked.Increment(ref backend!._requests);
             return handler(context);
         });
-        await app.StartAsync().WaitAsync(PorticoHost.Timeout);
+        await app.StartAsync().WaitAsync(StartTimeout);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         backend = new Backend(app, new Uri(address));
         return backend;
@@ -63,7 +65,7 @@ internal sealed class Backend : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().WaitAsync(PorticoHost.Timeout);
+        await _app.StopAsync().WaitAsync(StartTimeout);
         await _app.DisposeAsync();
     }
 }
