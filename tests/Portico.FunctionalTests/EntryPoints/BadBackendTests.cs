@@ -82,24 +82,7 @@ public sealed class BadBackendTests
     public async Task AnUnambiguousResponseIsForwardedWholeAsync(string scenario, string response, string expectedFraming)
     {
         await using var backend = RawBackend.Start(response);
-        await using var portico = await PorticoHost.StartAsync(
-            """
-            entryPoints:
-              web:
-                address: "127.0.0.1:0"
-            """,
-            $"""
-            http:
-              routers:
-                all:
-                  rule: "PathPrefix(`/`)"
-                  service: b
-              services:
-                b:
-                  loadBalancer:
-                    servers:
-                      - url: "{backend.Url}"
-            """);
+        await using var portico = await StartPorticoAsync(backend.Url);
 
         var result = await RawHttpClient.ExchangeAsync(portico.Url(), "GET /ok HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
 
@@ -119,24 +102,7 @@ public sealed class BadBackendTests
     public async Task ABodyDelimitedByCloseIsForwardedWholeAsync()
     {
         await using var backend = RawBackend.Start("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close");
-        await using var portico = await PorticoHost.StartAsync(
-            """
-            entryPoints:
-              web:
-                address: "127.0.0.1:0"
-            """,
-            $"""
-            http:
-              routers:
-                all:
-                  rule: "PathPrefix(`/`)"
-                  service: b
-              services:
-                b:
-                  loadBalancer:
-                    servers:
-                      - url: "{backend.Url}"
-            """);
+        await using var portico = await StartPorticoAsync(backend.Url);
 
         using var response = await portico.Client.GetAsync(new Uri(portico.Url(), "/ok"));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
@@ -152,24 +118,7 @@ public sealed class BadBackendTests
             context.Response.ContentLength = 1234;
             return Task.CompletedTask;
         });
-        await using var portico = await PorticoHost.StartAsync(
-            """
-            entryPoints:
-              web:
-                address: "127.0.0.1:0"
-            """,
-            $"""
-            http:
-              routers:
-                all:
-                  rule: "PathPrefix(`/`)"
-                  service: b
-              services:
-                b:
-                  loadBalancer:
-                    servers:
-                      - url: "{backend.Url}"
-            """);
+        await using var portico = await StartPorticoAsync(backend.Url);
 
         var result = await RawHttpClient.ExchangeAsync(portico.Url(), "HEAD /ok HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
 
@@ -203,4 +152,24 @@ public sealed class BadBackendTests
         // Without a length the body ends at the close: a client cannot tell a cut-short body from a whole one.
         return true;
     }
+
+    /// <summary>Portico with one catch-all router to <paramref name="backend"/>.</summary>
+    private static Task<PorticoHost> StartPorticoAsync(Uri backend) => PorticoHost.StartAsync(
+        """
+        entryPoints:
+          web:
+            address: "127.0.0.1:0"
+        """,
+        $"""
+        http:
+          routers:
+            all:
+              rule: "PathPrefix(`/`)"
+              service: b
+          services:
+            b:
+              loadBalancer:
+                servers:
+                  - url: "{backend}"
+        """);
 }
