@@ -16,7 +16,7 @@ internal sealed partial class AcmeResolver(
     string name,
     AcmeResolverConfig config,
     AcmeStorageFile storage,
-    IHttp01ChallengeStore challenges,
+    IReadOnlyList<IAcmeChallengeSolver> solvers,
     Func<AcmeResolverConfig, HttpClient> httpFactory,
     TimeProvider time,
     ILogger logger)
@@ -63,7 +63,7 @@ internal sealed partial class AcmeResolver(
             {
                 var client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
                 LogObtaining(logger, name, key);
-                var issued = await client.IssueAsync(domains, challenges, cancellationToken).ConfigureAwait(false);
+                var issued = await client.IssueAsync(domains, solvers, cancellationToken).ConfigureAwait(false);
                 var stored = AcmeStoredCertificate.From(issued);
                 Data.Certificates.RemoveAll(c => covering == c || SameDomains(c, domains));
                 Data.Certificates.Add(stored);

@@ -122,16 +122,18 @@ internal sealed partial class AcmeClient
     }
 
     /// <summary>
-    /// The whole HTTP-01 issuance: order, publish every key authorization in the store, ask for validation, wait,
-    /// finalize with a fresh ECDSA P-256 key and download the chain. Challenges are removed from the store at the end.
+    /// The whole issuance: order, present every pending authorization's challenge through the first solver whose
+    /// challenge type the CA offers for it (the list is in order of preference), ask for
+    /// validation, wait, finalize with a fresh ECDSA P-256 key and download the chain. Every presented challenge is
+    /// cleaned up at the end, also when validation fails.
     /// </summary>
-    public async Task<AcmeCertificate> IssueAsync(IReadOnlyList<string> dnsNames, IHttp01ChallengeStore challenges, CancellationToken cancellationToken)
+    public async Task<AcmeCertificate> IssueAsync(IReadOnlyList<string> dnsNames, IReadOnlyList<IAcmeChallengeSolver> solvers, CancellationToken cancellationToken)
     {
         var order = await NewOrderAsync(dnsNames, cancellationToken).ConfigureAwait(false);
-        var tokens = new List<string>();
+        var presented = new List<(IAcmeChallengeSolver Solver, AcmePendingChallenge Challenge)>();
         try
         {
-            var pending = new List<Uri>();
+            var pending = new List<(Uri Authorization, Uri Challenge)>();
             foreach (var authorizationUrl in order.Authorizations)
             {
                 var authorization = await GetAuthorizationAsync(authorizationUrl, cancellationToken).ConfigureAwait(false);
@@ -140,24 +142,30 @@ internal sealed partial class AcmeClient
                     continue;
                 }
 
-                var challenge = authorization.Find(AcmeChallenge.Http01)
-                    ?? throw new AcmeException($"The ACME server offers no http-01 challenge for {authorization.Identifier}.");
-                challenges.Add(challenge.Token!, GetKeyAuthorization(challenge.Token!));
-                tokens.Add(challenge.Token!);
-                await RespondToChallengeAsync(challenge.Url, cancellationToken).ConfigureAwait(false);
-                pending.Add(authorizationUrl);
+                var (solver, challenge) = Choose(authorization, solvers);
+                var info = new AcmePendingChallenge(authorization.Identifier, authorization.Wildcard, challenge.Token!, GetKeyAuthorization(challenge.Token!));
+                presented.Add((solver, info));
+                await solver.PresentAsync(info, cancellationToken).ConfigureAwait(false);
+                pending.Add((authorizationUrl, challenge.Url));
             }
 
-            foreach (var authorizationUrl in pending)
+            // All challenges are published before the CA is asked to validate any, so a DNS solver's propagation wait
+            // and the CA's validation attempts overlap as little as possible with half-published state.
+            foreach (var (_, challengeUrl) in pending)
+            {
+                await RespondToChallengeAsync(challengeUrl, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var (authorizationUrl, _) in pending)
             {
                 await WaitForAuthorizationAsync(authorizationUrl, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            foreach (var token in tokens)
+            foreach (var (solver, info) in presented)
             {
-                challenges.Remove(token);
+                await solver.CleanupAsync(info, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
@@ -165,6 +173,22 @@ internal sealed partial class AcmeClient
         order = await FinalizeAsync(order, CreateCsr(key, dnsNames), cancellationToken).ConfigureAwait(false);
         var chain = await DownloadCertificateAsync(order.Certificate!, cancellationToken).ConfigureAwait(false);
         return new AcmeCertificate(dnsNames, chain, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    private static (IAcmeChallengeSolver Solver, AcmeChallenge Challenge) Choose(AcmeAuthorization authorization, IReadOnlyList<IAcmeChallengeSolver> solvers)
+    {
+        foreach (var solver in solvers)
+        {
+            if (authorization.Find(solver.ChallengeType) is { Token: not null } challenge)
+            {
+                return (solver, challenge);
+            }
+        }
+
+        var types = string.Join(", ", solvers.Select(s => s.ChallengeType));
+        var offered = string.Join(", ", authorization.Challenges.Select(c => c.Type));
+        var name = authorization.Wildcard ? "*." + authorization.Identifier : authorization.Identifier;
+        throw new AcmeException($"The ACME server offers no challenge Portico is configured to answer for {name} (configured: {types}; offered: {offered}).");
     }
 
     /// <summary>A CSR whose subject is the first name and whose SAN extension lists every name.</summary>

@@ -22,7 +22,7 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
         var client = new AcmeClient(http, fixture.Pebble.DirectoryUrl, key, TimeProvider.System);
         await client.CreateAccountAsync(["admin@portico.example"], termsOfServiceAgreed: true, CancellationToken.None).WaitAsync(Timeout);
 
-        var issued = await client.IssueAsync(names, fixture.Challenges, CancellationToken.None).WaitAsync(Timeout);
+        var issued = await client.IssueAsync(names, [new Http01ChallengeSolver(fixture.Challenges)], CancellationToken.None).WaitAsync(Timeout);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem, issued.PrivateKeyPem);
         Assert.True(leaf.HasPrivateKey, scenario);
@@ -41,7 +41,7 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
         var client = new AcmeClient(http, fixture.Pebble.DirectoryUrl, key, TimeProvider.System);
         await client.CreateAccountAsync(["rsa@portico.example"], termsOfServiceAgreed: true, CancellationToken.None).WaitAsync(Timeout);
 
-        var issued = await client.IssueAsync(["rsa.portico-acme.example"], fixture.Challenges, CancellationToken.None).WaitAsync(Timeout);
+        var issued = await client.IssueAsync(["rsa.portico-acme.example"], [new Http01ChallengeSolver(fixture.Challenges)], CancellationToken.None).WaitAsync(Timeout);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
         Assert.Equal("RS256", key.Algorithm);
@@ -57,7 +57,7 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
         await client.CreateAccountAsync(["admin@portico.example"], termsOfServiceAgreed: true, CancellationToken.None).WaitAsync(Timeout);
 
         var error = await Assert.ThrowsAsync<AcmeException>(
-            () => client.IssueAsync(["wrong.portico-acme.example"], new WrongKeyAuthorizations(fixture.Challenges), CancellationToken.None).WaitAsync(Timeout));
+            () => client.IssueAsync(["wrong.portico-acme.example"], [new Http01ChallengeSolver(new WrongKeyAuthorizations(fixture.Challenges))], CancellationToken.None).WaitAsync(Timeout));
 
         Assert.Equal("urn:ietf:params:acme:error:unauthorized", error.Type);
         Assert.False(string.IsNullOrWhiteSpace(error.Detail));
@@ -88,7 +88,7 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
             var stored = loaded.Resolvers["le"].Account!;
             using var reloadedKey = AcmeAccountKey.Import(stored.PrivateKey);
             var reused = new AcmeClient(http, fixture.Pebble.DirectoryUrl, reloadedKey, TimeProvider.System, new Uri(stored.Registration!.Uri));
-            var issued = await reused.IssueAsync(["reuse.portico-acme.example"], fixture.Challenges, CancellationToken.None).WaitAsync(Timeout);
+            var issued = await reused.IssueAsync(["reuse.portico-acme.example"], [new Http01ChallengeSolver(fixture.Challenges)], CancellationToken.None).WaitAsync(Timeout);
             var again = await reused.CreateAccountAsync(["reuse@portico.example"], true, CancellationToken.None).WaitAsync(Timeout);
 
             using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);

@@ -1,0 +1,22 @@
+using Portico.Configuration.Static;
+using Portico.Tls.Acme;
+
+namespace Portico.Providers.Acme;
+
+/// <summary>
+/// The challenge solvers of one resolver, in order of preference: for each authorization the client uses the first
+/// whose type the CA offers. DNS-01 comes first because it is the only one that can prove a wildcard.
+/// </summary>
+internal static class AcmeSolvers
+{
+    public static IReadOnlyList<IAcmeChallengeSolver> Create(AcmeResolverConfig config, IHttp01ChallengeStore http01)
+    {
+        var solvers = new List<IAcmeChallengeSolver>();
+        if (config.HttpChallenge is not null)
+        {
+            solvers.Add(new Http01ChallengeSolver(http01));
+        }
+
+        return solvers;
+    }
+}
