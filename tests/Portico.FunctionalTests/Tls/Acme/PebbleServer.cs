@@ -19,12 +19,18 @@ internal sealed class PebbleServer : IAsyncDisposable
     private readonly string _thumbprint;
     private readonly StringBuilder _log = new();
 
-    private PebbleServer(string directory, string thumbprint, int port, int httpPort)
+    private readonly PebbleOptions _options;
+
+    private PebbleServer(string directory, string thumbprint, int port, int httpPort, int tlsPort, int dnsPort, int dnsManagementPort, PebbleOptions options)
     {
         _directory = directory;
         _thumbprint = thumbprint;
+        _options = options;
         DirectoryUrl = new Uri($"https://127.0.0.1:{port}/dir");
         HttpPort = httpPort;
+        TlsPort = tlsPort;
+        DnsPort = dnsPort;
+        DnsManagementUrl = new Uri($"http://127.0.0.1:{dnsManagementPort}/");
     }
 
     public Uri DirectoryUrl { get; }
@@ -34,6 +40,15 @@ internal sealed class PebbleServer : IAsyncDisposable
 
     /// <summary>The port pebble connects to for HTTP-01 validation.</summary>
     public int HttpPort { get; }
+
+    /// <summary>The port pebble connects to for TLS-ALPN-01 validation.</summary>
+    public int TlsPort { get; }
+
+    /// <summary>The UDP/TCP port of pebble-challtestsrv's mock DNS server (what pebble resolves and validates DNS-01 with).</summary>
+    public int DnsPort { get; }
+
+    /// <summary>pebble-challtestsrv's management API (<c>set-txt</c>, <c>clear-txt</c>, <c>add-a</c>...).</summary>
+    public Uri DnsManagementUrl { get; }
 
     public string Log
     {
@@ -47,8 +62,11 @@ internal sealed class PebbleServer : IAsyncDisposable
     }
 
     /// <param name="httpPort">The port pebble validates HTTP-01 on (Portico's HTTP entry point); a free one when null.</param>
-    public static async Task<PebbleServer> StartAsync(int? httpPort = null)
+    public static Task<PebbleServer> StartAsync(int? httpPort = null) => StartAsync(new PebbleOptions { HttpPort = httpPort });
+
+    public static async Task<PebbleServer> StartAsync(PebbleOptions options)
     {
+        var httpPort = options.HttpPort;
         var pebble = FindOnPath("pebble") ?? throw new InvalidOperationException("pebble is not on PATH: install the Debian package pebble to run the ACME tests");
         var challtestsrv = FindOnPath("pebble-challtestsrv") ?? throw new InvalidOperationException("pebble-challtestsrv is not on PATH: install the Debian package pebble");
         var directory = Directory.CreateTempSubdirectory("portico-pebble-").FullName;
@@ -63,15 +81,15 @@ internal sealed class PebbleServer : IAsyncDisposable
         File.WriteAllText(Path.Combine(directory, "cert.pem"), certificate.ExportCertificatePem());
         File.WriteAllText(Path.Combine(directory, "key.pem"), key.ExportECPrivateKeyPem());
 
-        int port = FreePort.Get(), managementPort = FreePort.Get(), validationPort = httpPort ?? FreePort.Get(), tlsPort = FreePort.Get();
+        int port = FreePort.Get(), managementPort = FreePort.Get(), validationPort = httpPort ?? FreePort.Get(), tlsPort = options.TlsPort ?? FreePort.Get();
         int dnsPort = FreePort.Get(), dnsManagementPort = FreePort.Get();
         File.WriteAllText(Path.Combine(directory, "pebble.json"), string.Create(CultureInfo.InvariantCulture, $$"""
             {"pebble":{"listenAddress":"127.0.0.1:{{port}}","managementListenAddress":"127.0.0.1:{{managementPort}}",
             "certificate":"{{directory}}/cert.pem","privateKey":"{{directory}}/key.pem","httpPort":{{validationPort}},"tlsPort":{{tlsPort}},
-            "ocspResponderURL":"","externalAccountBindingRequired":false} }
+            "ocspResponderURL":"","externalAccountBindingRequired":false{{options.ExtraConfigJson}}} }
             """));
 
-        var server = new PebbleServer(directory, certificate.Thumbprint, port, validationPort);
+        var server = new PebbleServer(directory, certificate.Thumbprint, port, validationPort, tlsPort, dnsPort, dnsManagementPort, options);
         try
         {
             // An empty AAAA default keeps validation on IPv4, where the test's challenge server listens.
@@ -138,6 +156,10 @@ internal sealed class PebbleServer : IAsyncDisposable
         start.Environment["PEBBLE_VA_NOSLEEP"] = "1";
         start.Environment["PEBBLE_WFE_NONCEREJECT"] = "0";
         start.Environment["PEBBLE_AUTHZREUSE"] = "0";
+        foreach (var (name, value) in _options.Environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = new Process { StartInfo = start };
         DataReceivedEventHandler append = (_, e) =>
         {
@@ -159,4 +181,20 @@ internal sealed class PebbleServer : IAsyncDisposable
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, name))
             .FirstOrDefault(File.Exists);
+}
+
+/// <summary>How a test wants its pebble: validation ports, extra <c>pebble.json</c> members and environment (e.g. nonce rejection).</summary>
+internal sealed record PebbleOptions
+{
+    /// <summary>The port pebble validates HTTP-01 on; a free one when null.</summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>The port pebble validates TLS-ALPN-01 on; a free one when null.</summary>
+    public int? TlsPort { get; init; }
+
+    /// <summary>Extra members of the <c>pebble</c> object, starting with a comma, e.g. <c>,"externalAccountMACKeys":{...}</c>.</summary>
+    public string ExtraConfigJson { get; init; } = string.Empty;
+
+    /// <summary>Environment for pebble and pebble-challtestsrv, applied after the defaults (e.g. PEBBLE_WFE_NONCEREJECT).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
