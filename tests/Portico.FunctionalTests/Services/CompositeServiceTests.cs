@@ -122,7 +122,7 @@ public sealed class CompositeServiceTests
                     healthCheck:
                       path: /health
                       interval: 100ms
-                      timeout: 500ms
+                      timeout: 5s
                     servers:
                       - url: "{mainUrl}"
                 backup:
