@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # 1. Debian packages used by the tests (real peers, not mocks). Installed only when missing.
-packages=(curl apache2-utils redis-server zstd libzstd1 pebble)
+packages=(curl apache2-utils redis-server zstd libzstd1 pebble haproxy openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
