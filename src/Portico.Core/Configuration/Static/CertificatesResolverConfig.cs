@@ -41,7 +41,7 @@ public sealed record AcmeResolverConfig
 
     public ConfigNode? TlsChallenge { get; init; }
 
-    public ConfigNode? DnsChallenge { get; init; }
+    public AcmeDnsChallengeConfig? DnsChallenge { get; init; }
 
     public ConfigNode? ClientTimeout { get; init; }
 

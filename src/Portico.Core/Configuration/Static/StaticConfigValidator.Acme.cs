@@ -43,6 +43,11 @@ internal static partial class StaticConfigValidator
             Add(errors, root, "the ACME resolver needs a challenge: httpChallenge, tlsChallenge or dnsChallenge", acmePrefix);
         }
 
+        if (acme.DnsChallenge is { } dns)
+        {
+            ValidateDnsChallenge(dns, root, errors, [.. acmePrefix, "dnsChallenge"]);
+        }
+
         // Certificates are always issued for an ECDSA P-256 key; another key type is reported rather than ignored.
         var keyType = root?.Get("certificatesResolvers")?.Get(name)?.Get("acme")?.Get("keyType") is not null && !acme.KeyType.Equals("EC256", StringComparison.OrdinalIgnoreCase);
         WarnIf(keyType, root, errors, [.. acmePrefix, "keyType"]);
@@ -53,7 +58,6 @@ internal static partial class StaticConfigValidator
         WarnIf(acme.CertificatesDuration != 2160, root, errors, [.. acmePrefix, "certificatesDuration"]);
         WarnIfPresent(acme.Eab, root, errors, [.. acmePrefix, "eab"]);
         WarnIfPresent(acme.TlsChallenge, root, errors, [.. acmePrefix, "tlsChallenge"]);
-        WarnIfPresent(acme.DnsChallenge, root, errors, [.. acmePrefix, "dnsChallenge"]);
         WarnIfPresent(acme.ClientTimeout, root, errors, [.. acmePrefix, "clientTimeout"]);
         WarnIfPresent(acme.ClientResponseHeaderTimeout, root, errors, [.. acmePrefix, "clientResponseHeaderTimeout"]);
     }

@@ -1,5 +1,6 @@
 using Portico.Configuration.Static;
 using Portico.Tls.Acme;
+using Portico.Tls.Acme.Dns;
 
 namespace Portico.Providers.Acme;
 
@@ -9,9 +10,15 @@ namespace Portico.Providers.Acme;
 /// </summary>
 internal static class AcmeSolvers
 {
-    public static IReadOnlyList<IAcmeChallengeSolver> Create(AcmeResolverConfig config, IHttp01ChallengeStore http01)
+    /// <param name="environment">The DNS providers' variables (lego's names); the process environment when null.</param>
+    public static IReadOnlyList<IAcmeChallengeSolver> Create(AcmeResolverConfig config, IHttp01ChallengeStore http01, TimeProvider? time = null, Func<string, string?>? environment = null)
     {
         var solvers = new List<IAcmeChallengeSolver>();
+        if (config.DnsChallenge is { } dns)
+        {
+            solvers.Add(new Dns01ChallengeSolver(dns, environment ?? DnsProviderSettings.Process, time ?? TimeProvider.System));
+        }
+
         if (config.HttpChallenge is not null)
         {
             solvers.Add(new Http01ChallengeSolver(http01));
