@@ -52,7 +52,6 @@ internal static partial class StaticConfigValidator
         WarnIf(acme.CaServerName is not null, root, errors, [.. acmePrefix, "caServerName"]);
         WarnIf(acme.CertificatesDuration != 2160, root, errors, [.. acmePrefix, "certificatesDuration"]);
         WarnIfPresent(acme.Eab, root, errors, [.. acmePrefix, "eab"]);
-        WarnIfPresent(acme.TlsChallenge, root, errors, [.. acmePrefix, "tlsChallenge"]);
         WarnIfPresent(acme.DnsChallenge, root, errors, [.. acmePrefix, "dnsChallenge"]);
         WarnIfPresent(acme.ClientTimeout, root, errors, [.. acmePrefix, "clientTimeout"]);
         WarnIfPresent(acme.ClientResponseHeaderTimeout, root, errors, [.. acmePrefix, "clientResponseHeaderTimeout"]);

@@ -51,7 +51,7 @@ internal sealed partial class AcmeProvider : IConfigProvider
                 files[path] = file = new AcmeStorageFile(new AcmeStorage(path, time));
             }
 
-            _resolvers.Add(new AcmeResolver(name, acme, file, AcmeSolvers.Create(acme, challenges), httpFactory ?? AcmeHttpClientFactory.Create, time, _logger));
+            _resolvers.Add(new AcmeResolver(name, acme, file, AcmeSolvers.Create(acme, challenges, runtime.TlsHooks.AcmeTlsChallenges, time), httpFactory ?? AcmeHttpClientFactory.Create, time, _logger));
         }
     }
 

@@ -9,9 +9,16 @@ namespace Portico.Providers.Acme;
 /// </summary>
 internal static class AcmeSolvers
 {
-    public static IReadOnlyList<IAcmeChallengeSolver> Create(AcmeResolverConfig config, IHttp01ChallengeStore http01)
+    public static IReadOnlyList<IAcmeChallengeSolver> Create(AcmeResolverConfig config, IHttp01ChallengeStore http01, ITlsAlpn01ChallengeStore? tlsAlpn01 = null, TimeProvider? time = null)
     {
         var solvers = new List<IAcmeChallengeSolver>();
+
+        // TLS-ALPN-01 before HTTP-01: it needs only the HTTPS port, which a resolver's routers use anyway.
+        if (config.TlsChallenge is not null && tlsAlpn01 is not null)
+        {
+            solvers.Add(new TlsAlpn01ChallengeSolver(tlsAlpn01, time ?? TimeProvider.System));
+        }
+
         if (config.HttpChallenge is not null)
         {
             solvers.Add(new Http01ChallengeSolver(http01));
