@@ -59,6 +59,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             if (acme.HasResolvers)
             {
                 _providers.Add(acme);
+                Runtime.TlsHooks.OnDemand = acme.CreateOnDemand(Runtime, loggerFactory, _stopping.Token);
             }
         }
 

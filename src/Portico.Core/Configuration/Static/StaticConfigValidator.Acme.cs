@@ -43,6 +43,11 @@ internal static partial class StaticConfigValidator
             Add(errors, root, "the ACME resolver needs a challenge: httpChallenge, tlsChallenge or dnsChallenge", acmePrefix);
         }
 
+        if (acme.OnDemand is { } onDemand)
+        {
+            ValidateOnDemand(onDemand, root, errors, [.. acmePrefix, "onDemand"]);
+        }
+
         // Certificates are always issued for an ECDSA P-256 key; another key type is reported rather than ignored.
         var keyType = root?.Get("certificatesResolvers")?.Get(name)?.Get("acme")?.Get("keyType") is not null && !acme.KeyType.Equals("EC256", StringComparison.OrdinalIgnoreCase);
         WarnIf(keyType, root, errors, [.. acmePrefix, "keyType"]);
