@@ -14,6 +14,7 @@ public sealed partial class OnDemandTlsTests
 {
     private const string Approved = "approved.example.test";
     private const string Refused = "refused.example.test";
+    private const string Concurrent = "approved-too.example.test";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -27,7 +28,7 @@ public sealed partial class OnDemandTlsTests
         {
             var domain = context.Request.Query["domain"].ToString();
             asked.AddOrUpdate(domain, 1, (_, n) => n + 1);
-            context.Response.StatusCode = domain == Approved ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden;
+            context.Response.StatusCode = domain is Approved or Concurrent ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
         });
         var directory = Directory.CreateTempSubdirectory("portico-acme-ondemand-");
@@ -49,7 +50,14 @@ public sealed partial class OnDemandTlsTests
             Assert.Equal(1, asked[Approved]);
             await Poll.UntilAsync(() => File.Exists(storage) && File.ReadAllText(storage).Contains(Approved, StringComparison.Ordinal), "the certificate stored in acme.json", Timeout);
 
-            // 3. A refused name gets the default certificate, orders nothing, and is asked about once while remembered.
+            // 3. Concurrent first handshakes for one name share one ask and one order.
+            var together = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => TlsHandshake.RunAsync(websecurePort, Concurrent))).WaitAsync(Timeout);
+            Assert.All(together, t => Assert.Equal([Concurrent], TlsHandshake.DnsNames(t.Certificate)));
+            Assert.Single(together.Select(t => t.Certificate.Thumbprint).Distinct());
+            Assert.Equal(1, asked[Concurrent]);
+            Assert.Equal(2, Orders(pebble));
+
+            // 4. A refused name gets the default certificate, orders nothing, and is asked about once while remembered.
             for (var i = 0; i < 3; i++)
             {
                 var (fallback, _) = await TlsHandshake.RunAsync(websecurePort, Refused);
@@ -57,9 +65,9 @@ public sealed partial class OnDemandTlsTests
             }
 
             Assert.Equal(1, asked[Refused]);
-            Assert.Equal(1, Orders(pebble));
+            Assert.Equal(2, Orders(pebble));
 
-            // 4. Names that are no DNS names never reach the ask endpoint.
+            // 5. Names that are no DNS names never reach the ask endpoint.
             var (invalid, _) = await TlsHandshake.RunAsync(websecurePort, "not_a_name.example.test");
             Assert.Contains("TRAEFIK DEFAULT CERT", invalid.Subject, StringComparison.Ordinal);
             Assert.False(asked.ContainsKey("not_a_name.example.test"));
