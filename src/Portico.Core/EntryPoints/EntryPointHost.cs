@@ -37,7 +37,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<ILoggerFactory>(new KestrelLoggerFactory(loggerFactory));
-        builder.WebHost.ConfigureKestrel(options => Configure(options, config, bind, runtime, listen => _listenOptions = listen));
+        builder.WebHost.ConfigureKestrel(options => Configure(options, name, config, bind, runtime, listen => _listenOptions = listen));
         _app = builder.Build();
         _server = _app.Services.GetRequiredService<IServer>();
     }
@@ -58,7 +58,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static void Configure(KestrelServerOptions options, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, Action<ListenOptions> bound)
+    private static void Configure(KestrelServerOptions options, string name, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, Action<ListenOptions> bound)
     {
         options.AddServerHeader = false;
         options.AllowSynchronousIO = false;
@@ -87,7 +87,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
             if (config.Http.Tls is { } tls)
             {
                 // TLS entry points negotiate HTTP/2 by ALPN, so h2c prior knowledge is not offered on them.
-                listen.UseTlsTermination(runtime, tls, timeouts.ReadTimeout);
+                listen.UseTlsTermination(runtime, tls, timeouts.ReadTimeout, name);
             }
             else
             {

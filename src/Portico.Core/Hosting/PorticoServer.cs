@@ -59,6 +59,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             if (acme.HasResolvers)
             {
                 _providers.Add(acme);
+                Runtime.TlsHooks.OnDemand = acme.CreateOnDemand(Runtime, loggerFactory, _stopping.Token);
             }
         }
 
@@ -73,6 +74,9 @@ internal sealed partial class PorticoServer : IAsyncDisposable
 
     /// <summary>Pending HTTP-01 challenges: filled by the ACME provider, answered by <c>acme-http@internal</c>.</summary>
     public InMemoryHttp01ChallengeStore AcmeChallenges { get; } = new();
+
+    /// <summary>Pending TLS-ALPN-01 challenges: filled by the ACME provider, answered by the HTTPS entry points' handshakes.</summary>
+    public InMemoryTlsAlpn01ChallengeStore AcmeTlsChallenges => Runtime.TlsHooks.AcmeTlsChallenges;
 
     /// <summary>Bound addresses by entry point name (the real ports when the configuration used port 0).</summary>
     public IReadOnlyDictionary<string, System.Net.IPEndPoint> EntryPoints => _entryPoints.ToDictionary(e => e.Name, e => e.LocalEndPoint);

@@ -10,6 +10,9 @@ internal sealed class RuntimeHolder
 
     public RuntimeSnapshot Current => Volatile.Read(ref _current);
 
+    /// <summary>TLS-ALPN-01 challenges and on-demand TLS, lent by the ACME provider to the HTTPS entry points.</summary>
+    public Tls.TlsHandshakeHooks TlsHooks { get; } = new();
+
     public RuntimeSnapshot Swap(RuntimeSnapshot next)
     {
         var previous = Interlocked.Exchange(ref _current, next);

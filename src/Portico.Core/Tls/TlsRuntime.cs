@@ -154,17 +154,7 @@ internal sealed class TlsRuntime
     /// </summary>
     public SslServerAuthenticationOptions? Select(string? serverName, string optionsName)
     {
-        // As Traefik, the options are chosen by the requested server name: those of the routers for that host.
-        if (!string.IsNullOrEmpty(serverName) && _hostOptions.TryGetValue(serverName, out var routerOptions) && routerOptions.Length > 0)
-        {
-            optionsName = routerOptions;
-        }
-
-        if (!_options.TryGetValue(optionsName, out var set))
-        {
-            set = _options[DefaultOptions];
-        }
-
+        var set = OptionsFor(serverName, optionsName);
         if (!set.Valid)
         {
             return null;
@@ -177,6 +167,30 @@ internal sealed class TlsRuntime
         }
 
         return set.SniStrict ? null : set.Default;
+    }
+
+    /// <summary>Whether a loaded certificate (exact or one-label wildcard) answers <paramref name="serverName"/>.</summary>
+    public bool HasCertificate(string? serverName) => Find(serverName) >= 0;
+
+    /// <summary>
+    /// The handshake settings <see cref="Select"/> would use for <paramref name="serverName"/>, with a certificate that is
+    /// not (yet) in this snapshot: one obtained on demand. Null when those TLS options are invalid.
+    /// </summary>
+    public SslServerAuthenticationOptions? SelectWith(SslStreamCertificateContext certificate, string? serverName, string optionsName)
+    {
+        var set = OptionsFor(serverName, optionsName);
+        return set.Valid ? set.Settings.Create(certificate) : null;
+    }
+
+    private OptionSet OptionsFor(string? serverName, string optionsName)
+    {
+        // As Traefik, the options are chosen by the requested server name: those of the routers for that host.
+        if (!string.IsNullOrEmpty(serverName) && _hostOptions.TryGetValue(serverName, out var routerOptions) && routerOptions.Length > 0)
+        {
+            optionsName = routerOptions;
+        }
+
+        return _options.TryGetValue(optionsName, out var set) ? set : _options[DefaultOptions];
     }
 
     private int Find(string? serverName)
@@ -202,6 +216,8 @@ internal sealed class TlsRuntime
 
         public required SslServerAuthenticationOptions Default { get; init; }
 
+        public required TlsHandshakeSettings Settings { get; init; }
+
         public bool SniStrict { get; init; }
 
         /// <summary>False when the entry has an error: its handshakes are refused rather than served with weaker settings.</summary>
@@ -214,6 +230,7 @@ internal sealed class TlsRuntime
             {
                 PerCertificate = contexts.ConvertAll(settings.Create).ToArray(),
                 Default = settings.Create(defaultContext),
+                Settings = settings,
                 SniStrict = config.SniStrict,
                 Valid = settings.Valid,
             };

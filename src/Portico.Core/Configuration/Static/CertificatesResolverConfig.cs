@@ -46,6 +46,9 @@ public sealed record AcmeResolverConfig
     public ConfigNode? ClientTimeout { get; init; }
 
     public ConfigNode? ClientResponseHeaderTimeout { get; init; }
+
+    /// <summary>Portico extension (not in Traefik): on-demand TLS, see <see cref="AcmeOnDemandConfig"/>.</summary>
+    public AcmeOnDemandConfig? OnDemand { get; init; }
 }
 
 public sealed record AcmeHttpChallengeConfig
@@ -53,4 +56,27 @@ public sealed record AcmeHttpChallengeConfig
     public string? EntryPoint { get; init; }
 
     public ConfigNode? Delay { get; init; }
+}
+
+/// <summary>
+/// <c>acme.onDemand</c> (Portico extension, like Caddy's on_demand_tls): a certificate is obtained at the first handshake
+/// for a server name no certificate covers, once <c>ask</c> approves it.
+/// </summary>
+public sealed record AcmeOnDemandConfig
+{
+    /// <summary>Required: <c>GET &lt;ask&gt;?domain=&lt;name&gt;</c> answering 2xx approves the name.</summary>
+    public string? Ask { get; init; }
+
+    public AcmeOnDemandRateLimitConfig RateLimit { get; init; } = new();
+
+    /// <summary>How long a handshake waits for the certificate before the default certificate is served.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>At most <c>burst</c> orders at once, refilled at <c>burst</c> per <c>period</c>.</summary>
+public sealed record AcmeOnDemandRateLimitConfig
+{
+    public int Burst { get; init; } = 10;
+
+    public TimeSpan Period { get; init; } = TimeSpan.FromMinutes(1);
 }

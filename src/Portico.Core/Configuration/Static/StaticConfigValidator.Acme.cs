@@ -48,6 +48,11 @@ internal static partial class StaticConfigValidator
             ValidateDnsChallenge(dns, root, errors, [.. acmePrefix, "dnsChallenge"]);
         }
 
+        if (acme.OnDemand is { } onDemand)
+        {
+            ValidateOnDemand(onDemand, root, errors, [.. acmePrefix, "onDemand"]);
+        }
+
         // Certificates are always issued for an ECDSA P-256 key; another key type is reported rather than ignored.
         var keyType = root?.Get("certificatesResolvers")?.Get(name)?.Get("acme")?.Get("keyType") is not null && !acme.KeyType.Equals("EC256", StringComparison.OrdinalIgnoreCase);
         WarnIf(keyType, root, errors, [.. acmePrefix, "keyType"]);
@@ -57,7 +62,6 @@ internal static partial class StaticConfigValidator
         WarnIf(acme.CaServerName is not null, root, errors, [.. acmePrefix, "caServerName"]);
         WarnIf(acme.CertificatesDuration != 2160, root, errors, [.. acmePrefix, "certificatesDuration"]);
         WarnIfPresent(acme.Eab, root, errors, [.. acmePrefix, "eab"]);
-        WarnIfPresent(acme.TlsChallenge, root, errors, [.. acmePrefix, "tlsChallenge"]);
         WarnIfPresent(acme.ClientTimeout, root, errors, [.. acmePrefix, "clientTimeout"]);
         WarnIfPresent(acme.ClientResponseHeaderTimeout, root, errors, [.. acmePrefix, "clientResponseHeaderTimeout"]);
     }

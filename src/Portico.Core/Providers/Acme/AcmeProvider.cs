@@ -51,7 +51,7 @@ internal sealed partial class AcmeProvider : IConfigProvider
                 files[path] = file = new AcmeStorageFile(new AcmeStorage(path, time));
             }
 
-            _resolvers.Add(new AcmeResolver(name, acme, file, AcmeSolvers.Create(acme, challenges, time), httpFactory ?? AcmeHttpClientFactory.Create, time, _logger));
+            _resolvers.Add(new AcmeResolver(name, acme, file, AcmeSolvers.Create(acme, challenges, runtime.TlsHooks.AcmeTlsChallenges, time), httpFactory ?? AcmeHttpClientFactory.Create, time, _logger));
         }
     }
 
@@ -77,7 +77,7 @@ internal sealed partial class AcmeProvider : IConfigProvider
             while (true)
             {
                 var routers = _runtime.Current.Status.Routers;
-                var changed = false;
+                var changed = Interlocked.Exchange(ref _publishRequested, 0) == 1;
                 DateTimeOffset? next = null;
                 foreach (var resolver in _resolvers)
                 {

@@ -30,6 +30,10 @@ internal sealed partial class AcmeResolver(
 
     public string Name => name;
 
+    public AcmeResolverConfig Config => config;
+
+    private IReadOnlyList<IAcmeChallengeSolver> Solvers => solvers;
+
     public AcmeStorageFile Storage => storage;
 
     public AcmeResolverData Data => storage.Data.TryGetValue(name, out var data) ? data : storage.Data[name] = new AcmeResolverData();
@@ -37,8 +41,8 @@ internal sealed partial class AcmeResolver(
     /// <summary>When the next renewal or retry is due (null: nothing scheduled).</summary>
     public DateTimeOffset? NextDue { get; private set; }
 
-    /// <summary>Obtains what is missing or due; returns whether the stored certificates changed.</summary>
-    public async Task<bool> ReconcileAsync(IReadOnlyList<RouterInfo> routers, CancellationToken cancellationToken)
+    /// <summary>Obtains what is missing or due; returns whether the stored certificates changed. Runs under the storage gate.</summary>
+    private async Task<bool> ReconcileUnderGateAsync(IReadOnlyList<RouterInfo> routers, CancellationToken cancellationToken)
     {
         var changed = false;
         var now = time.GetUtcNow();

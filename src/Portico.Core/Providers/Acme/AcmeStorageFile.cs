@@ -12,6 +12,12 @@ internal sealed class AcmeStorageFile(AcmeStorage storage)
 
     public AcmeStorage Storage { get; } = storage;
 
+    /// <summary>
+    /// Serializes changes to <see cref="Data"/> and saves: the provider's reconciliation and on-demand issuance (from
+    /// handshakes) run concurrently.
+    /// </summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
     public Dictionary<string, AcmeResolverData> Data { get; private set; } = new(StringComparer.Ordinal);
 
     /// <summary>Loads once; returns the problem to report when the file was corrupt (it was moved aside).</summary>
