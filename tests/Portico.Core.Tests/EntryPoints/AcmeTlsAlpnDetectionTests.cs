@@ -18,10 +18,10 @@ public sealed class AcmeTlsAlpnDetectionTests
         _ = scenario;
         var hello = await CaptureClientHelloAsync(protocols).WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(expected, AcmeTlsAlpnDetection.TryFindAlpn(new ReadOnlySequence<byte>(hello), "acme-tls/1"u8));
+        Assert.Equal(expected, AcmeTlsAlpnDetection.TryFindAlpn(new ReadOnlySequence<byte>(hello), "acme-tls/1"));
 
         // Any prefix of the record is incomplete: the detection waits for more bytes instead of guessing.
-        Assert.Null(AcmeTlsAlpnDetection.TryFindAlpn(new ReadOnlySequence<byte>(hello, 0, hello.Length - 1), "acme-tls/1"u8));
+        Assert.Null(AcmeTlsAlpnDetection.TryFindAlpn(new ReadOnlySequence<byte>(hello, 0, hello.Length - 1), "acme-tls/1"));
     }
 
     [Theory]
@@ -30,7 +30,7 @@ public sealed class AcmeTlsAlpnDetectionTests
     public void Anything_but_a_client_hello_is_not_acme_tls(string scenario, string bytes)
     {
         _ = scenario;
-        Assert.False(AcmeTlsAlpnDetection.TryFindAlpn(new ReadOnlySequence<byte>(bytes.Select(c => (byte)c).ToArray()), "acme-tls/1"u8));
+        Assert.False(AcmeTlsAlpnDetection.TryFindAlpn(new ReadOnlySequence<byte>(bytes.Select(c => (byte)c).ToArray()), "acme-tls/1"));
     }
 
     /// <summary>The first TLS record a real <see cref="SslStream"/> client sends, read by a loopback listener.</summary>
