@@ -51,6 +51,9 @@ internal sealed record RouterInfo
 
     public bool Tls { get; init; }
 
+    /// <summary>The entry points on which the router answers TLS requests (and only those); cleartext on the others.</summary>
+    public IReadOnlyList<string> TlsEntryPoints { get; init; } = [];
+
     /// <summary>The router's <c>tls.certResolver</c>, or the one of its entry point's <c>http.tls</c>; read by the ACME provider.</summary>
     public string? CertResolver { get; init; }
 

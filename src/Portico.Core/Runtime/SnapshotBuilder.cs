@@ -176,7 +176,7 @@ internal sealed partial class SnapshotBuilder
             }
         }
 
-        info = WithCertificates(info, router, usable);
+        info = WithCertificates(info, router, usable) with { TlsEntryPoints = usable.Where(e => IsTlsOn(router, e)).ToArray() };
         CheckTls(item, router, tls, warnings);
         if (usable.Count == 0)
         {
