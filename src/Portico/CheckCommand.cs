@@ -84,7 +84,9 @@ internal static class CheckCommand
             r.Name,
             r.Rule!,
             r.Priority,
-            r.EntryPoints,
+            // A TLS and a cleartext router on one entry point never compete for a request (see tls.md), so they are
+            // compared as if on different entry points.
+            r.EntryPoints.Select(e => r.TlsEntryPoints.Contains(e) ? e + " (TLS)" : e).ToArray(),
             r.RuleSyntax is null ? syntax : string.Equals(r.RuleSyntax, "v2", StringComparison.OrdinalIgnoreCase) ? RuleSyntax.V2 : RuleSyntax.V3)).ToList();
         foreach (var finding in RuleAnalysis.Analyze(analyzed))
         {

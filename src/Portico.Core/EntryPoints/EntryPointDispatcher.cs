@@ -77,10 +77,14 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     {
         // 1. One snapshot for the whole request, however many reloads happen meanwhile.
         var snapshot = _holder.Current;
-        if (!snapshot.EntryPoints.TryGetValue(_name, out var table))
+        if (!snapshot.EntryPoints.TryGetValue(_name, out var routes))
         {
             return NotFound(context);
         }
+
+        // TLS routers answer only requests that came over TLS, the others only cleartext ones (see TlsOrPlain). The
+        // handshake feature is set by the TLS middleware alone; h2c's stand-in TLS connection feature does not count.
+        var table = context.Features.Get<ITlsHandshakeFeature>() is null ? routes.Plain : routes.Tls;
 
         // 2. Entry point policies that come before routing.
         var rejection = _screening.Screen(context);

@@ -13,9 +13,8 @@ namespace Portico.EntryPoints;
 
 /// <summary>
 /// One HTTP entry point: a Kestrel server of its own, so the entry point's limits and timeouts
-/// (<c>transport.respondingTimeouts</c>, <c>http.maxHeaderBytes</c>, <c>http2.*</c>) apply to it alone. HTTP/1.1 and h2c
-/// share the port (<see cref="H2cPriorKnowledge"/>); an entry point with <c>http.tls</c> terminates TLS instead
-/// (<see cref="TlsTermination"/>).
+/// (<c>transport.respondingTimeouts</c>, <c>http.maxHeaderBytes</c>, <c>http2.*</c>) apply to it alone. TLS (HTTP/1.1 and
+/// HTTP/2 by ALPN) and cleartext HTTP/1.1 and h2c share the port (<see cref="TlsOrPlain"/>).
 /// </summary>
 internal sealed class EntryPointHost : IAsyncDisposable
 {
@@ -84,16 +83,9 @@ internal sealed class EntryPointHost : IAsyncDisposable
         options.Listen(bind, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            if (config.Http.Tls is { } tls)
-            {
-                // TLS entry points negotiate HTTP/2 by ALPN, so h2c prior knowledge is not offered on them.
-                listen.UseTlsTermination(runtime, tls, timeouts.ReadTimeout, name);
-            }
-            else
-            {
-                listen.UseH2cPriorKnowledge(timeouts.ReadTimeout);
-            }
 
+            // As Traefik, every entry point serves TLS and cleartext HTTP on its port; routers decide which they answer.
+            listen.UseTlsOrPlain(runtime, config.Http.Tls, timeouts.ReadTimeout, name);
             bound(listen);
         });
     }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,9 +20,7 @@ namespace Portico.EntryPoints;
 internal static class H2cPriorKnowledge
 {
     /// <summary>How long a client may stay silent after connecting when the endpoint sets no read timeout.</summary>
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
-
-    private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+    internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Adds the detection to an endpoint whose protocols are <see cref="HttpProtocols.Http1AndHttp2"/>.</summary>
     /// <param name="firstBytesTimeout">
@@ -40,62 +36,27 @@ internal static class H2cPriorKnowledge
 
     private static async Task DetectAsync(ConnectionContext connection, ConnectionDelegate next, TimeSpan timeout)
     {
-        var preface = await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed, timeout);
-        if (preface is null)
+        var kind = await FirstBytes.ClassifyAsync(connection.Transport.Input, sniffTls: false, connection.ConnectionClosed, timeout);
+        await ServePlainAsync(connection, kind, next);
+    }
+
+    /// <summary>Hands a cleartext connection to Kestrel's HTTP layer, marked as HTTP/2 when it began with the preface.</summary>
+    internal static Task ServePlainAsync(ConnectionContext connection, FirstBytesKind kind, ConnectionDelegate http)
+    {
+        if (kind == FirstBytesKind.Closed)
         {
             // Silent or gone before saying anything: close without involving HTTP.
             connection.Abort();
-            return;
+            return Task.CompletedTask;
         }
 
-        if (preface.Value)
+        if (kind == FirstBytesKind.H2cPreface)
         {
             connection.Features.Set<ITlsConnectionFeature>(new NoTlsConnectionFeature());
             connection.Features.Set<ITlsApplicationProtocolFeature>(H2ProtocolFeature.Instance);
         }
 
-        await next(connection);
-    }
-
-    /// <summary>Reads until the bytes received either diverge from the preface or contain all of it, consuming none.</summary>
-    private static async Task<bool?> StartsWithPrefaceAsync(PipeReader input, CancellationToken connectionClosed, TimeSpan after)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
-        timeout.CancelAfter(after);
-        while (true)
-        {
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-
-            var buffer = result.Buffer;
-            var decided = Compare(buffer, out var isPreface) || result.IsCompleted || result.IsCanceled;
-
-            // Nothing is consumed, so the chosen protocol reads every byte; marking all as examined makes the
-            // next read wait for more data instead of returning the same bytes at once.
-            input.AdvanceTo(buffer.Start, decided ? buffer.Start : buffer.End);
-            if (decided)
-            {
-                return isPreface;
-            }
-        }
-    }
-
-    /// <summary>True when the buffer decides the question; <paramref name="isPreface"/> then holds the answer.</summary>
-    private static bool Compare(ReadOnlySequence<byte> buffer, out bool isPreface)
-    {
-        var length = (int)Math.Min(buffer.Length, Preface.Length);
-        Span<byte> start = stackalloc byte[Preface.Length];
-        buffer.Slice(0, length).CopyTo(start);
-        var matches = start[..length].SequenceEqual(Preface[..length]);
-        isPreface = matches && length == Preface.Length;
-        return !matches || isPreface;
+        return http(connection);
     }
 
     /// <summary>Says "TLS" to Kestrel's protocol selection while holding no certificate: there is no TLS.</summary>

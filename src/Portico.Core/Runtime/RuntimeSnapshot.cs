@@ -14,8 +14,8 @@ internal sealed class RuntimeSnapshot
 {
     public required long Generation { get; init; }
 
-    /// <summary>Routes per entry point name.</summary>
-    public required FrozenDictionary<string, HttpRouteTable<RouteHandler>> EntryPoints { get; init; }
+    /// <summary>Routes per entry point name, for requests over TLS and over cleartext.</summary>
+    public required FrozenDictionary<string, EntryPointRoutes> EntryPoints { get; init; }
 
     /// <summary>Every built service by qualified name (also carries the state reused by the next build).</summary>
     public required IReadOnlyDictionary<string, IHttpService> Services { get; init; }
@@ -32,10 +32,22 @@ internal sealed class RuntimeSnapshot
     public static RuntimeSnapshot Empty { get; } = new()
     {
         Generation = 0,
-        EntryPoints = FrozenDictionary<string, HttpRouteTable<RouteHandler>>.Empty,
+        EntryPoints = FrozenDictionary<string, EntryPointRoutes>.Empty,
         Services = FrozenDictionary<string, IHttpService>.Empty,
         Status = RuntimeStatus.Empty,
     };
+}
+
+/// <summary>
+/// One entry point's routes. As in Traefik, which keeps an HTTP and an HTTPS router set per entry point, a TLS router
+/// (one with <c>tls</c>, or any router on an entry point with <c>http.tls</c>) answers only requests that arrived over TLS,
+/// and any other router only cleartext ones; a request finding no router in its own table gets a 404.
+/// </summary>
+internal sealed class EntryPointRoutes(HttpRouteTable<RouteHandler> plain, HttpRouteTable<RouteHandler> tls)
+{
+    public HttpRouteTable<RouteHandler> Plain { get; } = plain;
+
+    public HttpRouteTable<RouteHandler> Tls { get; } = tls;
 }
 
 /// <summary>A matched router's ready-to-run pipeline: its middlewares followed by its service.</summary>

@@ -51,10 +51,13 @@ internal sealed record RouterInfo
 
     public bool Tls { get; init; }
 
-    /// <summary>The router's <c>tls.certResolver</c>, read by the ACME provider.</summary>
+    /// <summary>The entry points on which the router answers TLS requests (and only those); cleartext on the others.</summary>
+    public IReadOnlyList<string> TlsEntryPoints { get; init; } = [];
+
+    /// <summary>The router's <c>tls.certResolver</c>, or the one of its entry point's <c>http.tls</c>; read by the ACME provider.</summary>
     public string? CertResolver { get; init; }
 
-    /// <summary>The router's <c>tls.domains</c>; when empty, the ACME provider uses <see cref="RuleHosts"/>.</summary>
+    /// <summary>The router's <c>tls.domains</c> (or its entry point's, with the resolver); when empty, the ACME provider uses <see cref="RuleHosts"/>.</summary>
     public IReadOnlyList<Configuration.Dynamic.TlsDomainConfig> TlsDomains { get; init; } = [];
 
     /// <summary>The exact host names the rule requires (from its <c>Host</c> matchers), or empty.</summary>

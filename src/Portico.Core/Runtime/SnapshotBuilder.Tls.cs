@@ -1,5 +1,7 @@
 using Portico.Configuration;
 using Portico.Configuration.Dynamic;
+using Portico.Configuration.Parsing;
+using Portico.Configuration.Static;
 using Portico.Providers;
 using Portico.Tls;
 
@@ -30,25 +32,55 @@ internal sealed partial class SnapshotBuilder
         };
     }
 
+    /// <summary>Each entry point's <c>http.tls</c>, which has the shape of a router's <c>tls</c> section.</summary>
+    private static Dictionary<string, RouterTlsConfig> EntryPointTls(IReadOnlyDictionary<string, EntryPointConfig> entryPoints)
+    {
+        var result = new Dictionary<string, RouterTlsConfig>(StringComparer.Ordinal);
+        foreach (var (name, entryPoint) in entryPoints)
+        {
+            if (entryPoint.Http.Tls is { } node)
+            {
+                // Binding problems of the static configuration are reported by its validator.
+                result[name] = ConfigBinder.Bind<RouterTlsConfig>(node, $"entryPoints.{name}.http.tls", []) ?? new RouterTlsConfig();
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>
-    /// Only entry points with <c>http.tls</c> terminate TLS, and every router on them is a TLS router. A router with
-    /// <c>tls</c> is served only over TLS, so its plain entry points are dropped with a warning (Traefik would terminate
-    /// TLS on them as well; Portico needs <c>http.tls</c> on the entry point).
+    /// Whether the router answers TLS requests on <paramref name="entryPoint"/> (and then only those): it has its own
+    /// <c>tls</c>, or the entry point has <c>http.tls</c> (Traefik copies it into the routers that have none).
     /// </summary>
-    private void CheckTls(string item, RouterConfig router, List<string> usable, TlsRuntime tls, List<ConfigError> warnings)
+    private bool IsTlsOn(RouterConfig router, string entryPoint) => router.Tls is not null || _tlsEntryPoints.ContainsKey(entryPoint);
+
+    /// <summary>
+    /// The resolver and domains the ACME provider reads for the router: its own <c>tls</c> section when it has one (it
+    /// wins as a whole, as in Traefik), else the <c>http.tls</c> of the first of its entry points that names a resolver.
+    /// </summary>
+    private RouterInfo WithCertificates(RouterInfo info, RouterConfig router, List<string> entryPoints)
+    {
+        if (router.Tls is { } own)
+        {
+            return info with { CertResolver = own.CertResolver, TlsDomains = own.Domains };
+        }
+
+        foreach (var entryPoint in entryPoints)
+        {
+            if (_tlsEntryPoints.TryGetValue(entryPoint, out var inherited) && !string.IsNullOrEmpty(inherited.CertResolver))
+            {
+                return info with { CertResolver = inherited.CertResolver, TlsDomains = inherited.Domains };
+            }
+        }
+
+        return info;
+    }
+
+    private void CheckTls(string item, RouterConfig router, TlsRuntime tls, List<ConfigError> warnings)
     {
         if (router.Tls is null)
         {
             return;
-        }
-
-        for (var i = usable.Count - 1; i >= 0; i--)
-        {
-            if (!_tlsEntryPoints.Contains(usable[i]))
-            {
-                warnings.Add(new ConfigError(item, $"entryPoint \"{usable[i]}\" does not terminate TLS (it has no http.tls), so this TLS router is not served on it", router.Location, ConfigSeverity.Warning));
-                usable.RemoveAt(i);
-            }
         }
 
         var options = router.Tls.Options;

@@ -28,7 +28,7 @@ internal sealed partial class SnapshotBuilder
     private readonly string[] _entryPointNames;
     private readonly string[] _defaultEntryPoints;
     private readonly RuleSyntax _defaultSyntax;
-    private readonly HashSet<string> _tlsEntryPoints;
+    private readonly Dictionary<string, RouterTlsConfig> _tlsEntryPoints;
     private long _generation;
     private MiddlewareStateStore? _middlewareState;
 
@@ -47,8 +47,8 @@ internal sealed partial class SnapshotBuilder
             .Select(e => e.Key)
             .Order(StringComparer.Ordinal)
             .ToArray();
-        // Entry points with http.tls terminate TLS; every router on them is a TLS router (they inherit http.tls).
-        _tlsEntryPoints = entryPoints.Where(e => e.Value.Http.Tls is not null).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        // Every router on an entry point with http.tls is a TLS router: it inherits http.tls unless it has its own tls.
+        _tlsEntryPoints = EntryPointTls(entryPoints);
         _defaultSyntax = string.Equals(staticConfig.Core?.DefaultRuleSyntax, "v2", StringComparison.OrdinalIgnoreCase) ? RuleSyntax.V2 : RuleSyntax.V3;
     }
 
@@ -74,12 +74,13 @@ internal sealed partial class SnapshotBuilder
         // 2. Middlewares are built per router (each router gets its own instance, as in Traefik), but validated once.
         // 3. Routers: compile, check references, build one pipeline per entry point.
         var routes = _entryPointNames.ToDictionary(e => e, _ => new List<HttpRoute<RouteHandler>>(), StringComparer.Ordinal);
+        var tlsRoutes = _entryPointNames.ToDictionary(e => e, _ => new List<HttpRoute<RouteHandler>>(), StringComparer.Ordinal);
         var routerInfos = new List<RouterInfo>(merged.Routers.Count);
         _routerTlsOptions = [];
         var serviceUsers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (name, (provider, router)) in merged.Routers.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            routerInfos.Add(BuildRouter(name, provider, router, merged, services, middlewareErrors, middlewareUsers, serviceUsers, routes, tls));
+            routerInfos.Add(BuildRouter(name, provider, router, merged, services, middlewareErrors, middlewareUsers, serviceUsers, routes, tlsRoutes, tls));
         }
 
         tls = tls.WithRouterOptions(_routerTlsOptions, merged.ProviderErrors);
@@ -95,7 +96,7 @@ internal sealed partial class SnapshotBuilder
 
         var tables = routes.ToFrozenDictionary(
             e => e.Key,
-            e => new HttpRouteTable<RouteHandler>(e.Value),
+            e => new EntryPointRoutes(new HttpRouteTable<RouteHandler>(e.Value), new HttpRouteTable<RouteHandler>(tlsRoutes[e.Key])),
             StringComparer.Ordinal);
 
         var status = new RuntimeStatus
@@ -140,6 +141,7 @@ internal sealed partial class SnapshotBuilder
         Dictionary<string, List<string>> middlewareUsers,
         Dictionary<string, List<string>> serviceUsers,
         Dictionary<string, List<HttpRoute<RouteHandler>>> routes,
+        Dictionary<string, List<HttpRoute<RouteHandler>>> tlsRoutes,
         TlsRuntime tls)
     {
         var item = $"router \"{name}\"";
@@ -156,9 +158,7 @@ internal sealed partial class SnapshotBuilder
             EntryPoints = entryPoints.ToArray(),
             Middlewares = router.Middlewares,
             Service = router.Service,
-            Tls = router.Tls is not null || entryPoints.Any(_tlsEntryPoints.Contains),
-            CertResolver = router.Tls?.CertResolver,
-            TlsDomains = router.Tls?.Domains ?? [],
+            Tls = router.Tls is not null || entryPoints.Any(_tlsEntryPoints.ContainsKey),
             Location = router.Location,
         };
 
@@ -176,7 +176,8 @@ internal sealed partial class SnapshotBuilder
             }
         }
 
-        CheckTls(item, router, usable, tls, warnings);
+        info = WithCertificates(info, router, usable) with { TlsEntryPoints = usable.Where(e => IsTlsOn(router, e)).ToArray() };
+        CheckTls(item, router, tls, warnings);
         if (usable.Count == 0)
         {
             errors.Add(new ConfigError(item, "no valid entryPoint for this router", router.Location));
@@ -269,7 +270,7 @@ internal sealed partial class SnapshotBuilder
             }
 
             var handler = new RouteHandler(name, router.Service!, pipeline);
-            routes[entryPoint].Add(new HttpRoute<RouteHandler>(name, rule!, priority, handler));
+            (IsTlsOn(router, entryPoint) ? tlsRoutes : routes)[entryPoint].Add(new HttpRoute<RouteHandler>(name, rule!, priority, handler));
         }
 
         return info with { Priority = priority, Status = warnings.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled, Errors = all };

@@ -34,6 +34,9 @@ internal sealed class TlsRuntime
 
     public X509Certificate2 DefaultCertificate { get; }
 
+    /// <summary>The default store's <c>defaultGeneratedCert</c>, which the ACME provider obtains; null when not configured.</summary>
+    public DefaultGeneratedCert? DefaultGenerated { get; private init; }
+
     /// <summary>Every loaded certificate of the default store, for the API (<c>/api/certificates</c>).</summary>
     public IReadOnlyList<X509Certificate2> Certificates { get; }
 
@@ -78,6 +81,7 @@ internal sealed class TlsRuntime
         }
 
         var defaultCertificate = GeneratedDefault.Value;
+        DefaultGeneratedCert? defaultGenerated = null;
         foreach (var (name, store) in config?.Stores ?? new Dictionary<string, TlsStoreConfig>())
         {
             if (name != DefaultOptions)
@@ -86,14 +90,15 @@ internal sealed class TlsRuntime
                 continue;
             }
 
-            if (store.DefaultGeneratedCert is not null)
-            {
-                errors.Add(new ConfigError($"TLS store \"{name}\"", "defaultGeneratedCert is accepted, not yet supported by this Portico version", store.Location, ConfigSeverity.Warning));
-            }
-
+            defaultGenerated = DefaultGeneratedCert.Parse(store.DefaultGeneratedCert, $"TLS store \"{name}\" defaultGeneratedCert", store.Location, errors);
             if (store.DefaultCertificate is { } configured && CertificateLoader.Load(configured, $"TLS store \"{name}\" defaultCertificate", errors) is { } loaded)
             {
                 defaultCertificate = loaded;
+            }
+            else if (defaultGenerated?.FindCovering(certificates) is { } obtained)
+            {
+                // As in Traefik, a configured defaultCertificate wins; else the resolver's certificate once it exists.
+                defaultCertificate = obtained;
             }
         }
 
@@ -111,7 +116,7 @@ internal sealed class TlsRuntime
             options[name] = OptionSet.Create(option, name, contexts, defaultContext, errors);
         }
 
-        return new TlsRuntime(exact, wildcard, options, defaultCertificate, certificates: certificates);
+        return new TlsRuntime(exact, wildcard, options, defaultCertificate, certificates: certificates) { DefaultGenerated = defaultGenerated };
     }
 
     public bool HasOptions(string name) => _options.ContainsKey(name);
@@ -142,7 +147,7 @@ internal sealed class TlsRuntime
             hostOptions[host] = DefaultOptions;
         }
 
-        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions, Certificates);
+        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions, Certificates) { DefaultGenerated = DefaultGenerated };
     }
 
     private static string Describe(string options) => options.Length > 0 ? options : "(entry point's)";

@@ -34,7 +34,7 @@ public sealed class SnapshotBuilderTests
             {routerExtra}{Services}
             """);
 
-        var attached = snapshot.EntryPoints.Where(e => e.Value.Routes.Any(r => r.Name == "r@file")).Select(e => e.Key).Order();
+        var attached = snapshot.EntryPoints.Where(e => e.Value.Plain.Routes.Concat(e.Value.Tls.Routes).Any(r => r.Name == "r@file")).Select(e => e.Key).Order();
         Assert.True(expected == string.Join(",", attached), $"{scenario}: attached to {string.Join(",", attached)}");
     }
 
@@ -61,7 +61,7 @@ public sealed class SnapshotBuilderTests
         Assert.True(bad.Status == ItemStatus.Disabled, scenario);
         Assert.Contains(bad.Errors, e => e.Message.Contains(expected, StringComparison.Ordinal) && e.Location.Line > 0);
         Assert.Equal(ItemStatus.Enabled, snapshot.Status.Routers.Single(r => r.Name == "good@file").Status);
-        Assert.Equal(["good@file"], snapshot.EntryPoints["web"].Routes.Select(r => r.Name));
+        Assert.Equal(["good@file"], snapshot.EntryPoints["web"].Plain.Routes.Select(r => r.Name));
     }
 
     [Fact]

@@ -58,6 +58,16 @@ public sealed class CheckCommandTests
             ["one@file", "two@file", "warnings"]
         },
         {
+            "a TLS and a cleartext router with the same rule do not compete", Static,
+            "http:\n  routers:\n    secure:\n      rule: \"Host(`a.test`)\"\n      service: app\n      tls: {}\n    plain:\n      rule: \"Host(`a.test`)\"\n      service: app\n" + Services, 0,
+            ["0 errors, 0 warnings"]
+        },
+        {
+            "two TLS routers with the same rule are still ambiguous", Static,
+            "http:\n  routers:\n    one:\n      rule: \"Host(`a.test`)\"\n      service: app\n      tls: {}\n    two:\n      rule: \"Host(`a.test`)\"\n      service: app\n      tls: {}\n" + Services, 0,
+            ["one@file", "two@file", "web (TLS)", "1 warnings"]
+        },
+        {
             "a router on an entry point that does not exist", Static,
             "http:\n  routers:\n    app:\n      rule: \"Host(`a.test`)\"\n      entryPoints: [nope]\n      service: app\n" + Services, 1,
             ["dynamic.yml:3", "app@file", "\"nope\" doesn't exist"]

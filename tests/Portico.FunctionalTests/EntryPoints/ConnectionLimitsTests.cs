@@ -19,6 +19,7 @@ public sealed class ConnectionLimitsTests
         { "connects and sends nothing", string.Empty },
         { "sends half a request line", "GET /ok HT" },
         { "never finishes the headers", "GET /ok HTTP/1.1\r\nHost: a.test\r\nX-Slow: " },
+        { "starts a TLS handshake and stalls", "\u0016\u0003\u0001\u0000" },
     };
 
     [Theory]

@@ -20,6 +20,7 @@ internal static partial class StaticConfigValidator
         foreach (var (name, entryPoint) in entryPoints)
         {
             ValidateEntryPoint(name, entryPoint, entryPoints, root, errors);
+            CheckEntryPointResolver(name, entryPoint, config, root, errors);
         }
 
         if (config.Log is { } log)
@@ -99,14 +100,41 @@ internal static partial class StaticConfigValidator
             Add(errors, root, $"invalid trace verbosity \"{entryPoint.Observability.TraceVerbosity}\": use minimal or detailed", "entryPoints", name, "observability", "traceVerbosity");
         }
 
-        WarnIfPresent(entryPoint.Http3, root, errors, "entryPoints", name, "http3");
-        // http.tls terminates TLS on the entry point (with its "options"); ACME and domains are not served yet.
-        WarnIfPresent(entryPoint.Http.Tls?.Get("certResolver"), root, errors, "entryPoints", name, "http", "tls", "certResolver");
-        WarnIfPresent(entryPoint.Http.Tls?.Get("domains"), root, errors, "entryPoints", name, "http", "tls", "domains");
+        WarnNoHttp3(name, entryPoint, root, errors);
         WarnIf(entryPoint.ProxyProtocol is not null, root, errors, "entryPoints", name, "proxyProtocol");
         WarnIf(entryPoint.ReusePort, root, errors, "entryPoints", name, "reusePort");
         WarnIf(entryPoint.AllowACMEByPass, root, errors, "entryPoints", name, "allowACMEByPass");
         WarnIf(entryPoint.ForwardedHeaders.AddXForwardedSchemeHeaders, root, errors, "entryPoints", name, "forwardedHeaders", "addXForwardedSchemeHeaders");
+    }
+
+    /// <summary>
+    /// <c>http3</c> is accepted so Traefik files load, but no QUIC library exists on this platform: say plainly that the
+    /// entry point keeps serving HTTP/1.1 and HTTP/2 (and, since nothing listens on UDP, no <c>Alt-Svc</c> is advertised).
+    /// </summary>
+    private static void WarnNoHttp3(string name, EntryPointConfig entryPoint, ConfigNode? root, List<ConfigError> errors)
+    {
+        if (entryPoint.Http3 is not { } http3)
+        {
+            return;
+        }
+
+        var message = $"HTTP/3 (QUIC) is not available on this platform; entry point {name} serves HTTP/1.1 and HTTP/2 only";
+        if (http3.Get("advertisedPort") is not null)
+        {
+            message += " (http3.advertisedPort is ignored: no Alt-Svc header is sent)";
+        }
+
+        errors.Add(new ConfigError($"entryPoints.{name}.http3", message, Locate(root, "entryPoints", name, "http3"), ConfigSeverity.Warning));
+    }
+
+    /// <summary>An entry point's <c>http.tls.certResolver</c>, inherited by its routers, must name a resolver.</summary>
+    private static void CheckEntryPointResolver(string name, EntryPointConfig entryPoint, StaticConfig config, ConfigNode? root, List<ConfigError> errors)
+    {
+        if (entryPoint.Http.Tls?.Get("certResolver")?.Value is { Length: > 0 } resolver && config.CertificatesResolvers?.ContainsKey(resolver) != true)
+        {
+            string[] keys = ["entryPoints", name, "http", "tls", "certResolver"];
+            errors.Add(new ConfigError(string.Join('.', keys), $"certResolver \"{resolver}\" is not defined in certificatesResolvers", Locate(root, keys), ConfigSeverity.Warning));
+        }
     }
 
     /// <summary>An option that binds but does nothing yet: say so rather than silently ignore it.</summary>

@@ -76,7 +76,7 @@ internal sealed partial class AcmeProvider : IConfigProvider
         {
             while (true)
             {
-                var routers = _runtime.Current.Status.Routers;
+                var routers = Demands(_runtime.Current);
                 var changed = Interlocked.Exchange(ref _publishRequested, 0) == 1;
                 DateTimeOffset? next = null;
                 foreach (var resolver in _resolvers)

@@ -99,9 +99,38 @@ public sealed class StaticConfigValidationTests : IDisposable
         Assert.False(result.HasErrors, string.Join("\n", result.Errors));
         var warnings = result.Errors.Select(e => (e.Item, e.Location.Line)).OrderBy(w => w.Line).ToList();
         Assert.Equal(
-            [("entryPoints.websecure.http3", 4), ("entryPoints.websecure.http.tls.certResolver", 7), ("metrics", 8), ("accessLog", 10), ("providers.docker", 15)],
+            [("entryPoints.websecure.http3", 4), ("metrics", 8), ("accessLog", 10), ("providers.docker", 15)],
             warnings);
-        Assert.All(result.Errors, e => Assert.Contains("not yet supported", e.Message, StringComparison.Ordinal));
+        Assert.All(result.Errors.Where(e => e.Item != "entryPoints.websecure.http3"), e => Assert.Contains("not yet supported", e.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("http3: {}", "")]
+    [InlineData("http3: {advertisedPort: 443}", " (http3.advertisedPort is ignored: no Alt-Svc header is sent)")]
+    public void Http3_says_QUIC_is_unavailable_and_the_entry_point_serves_http1_and_http2(string http3, string suffix)
+    {
+        var path = _dir.Write("s.yml", $"entryPoints:\n  websecure:\n    address: \":443\"\n    {http3}\n");
+
+        var result = LoadFile(path);
+
+        var warning = Assert.Single(result.Errors);
+        Assert.Equal(ConfigSeverity.Warning, warning.Severity);
+        Assert.Equal("entryPoints.websecure.http3", warning.Item);
+        Assert.Equal("HTTP/3 (QUIC) is not available on this platform; entry point websecure serves HTTP/1.1 and HTTP/2 only" + suffix, warning.Message);
+        Assert.Equal(4, warning.Location.Line);
+    }
+
+    [Theory]
+    [InlineData("defined resolver: inherited by the routers, no warning", "le", 0)]
+    [InlineData("undefined resolver", "nope", 1)]
+    public void Entry_point_certResolver_must_name_a_resolver(string row, string resolver, int warnings)
+    {
+        var path = _dir.Write("s.yml", $"entryPoints:\n  websecure:\n    address: \":443\"\n    http:\n      tls:\n        certResolver: {resolver}\n        domains:\n          - main: example.com\ncertificatesResolvers:\n  le:\n    acme:\n      httpChallenge: {{entryPoint: websecure}}\n");
+
+        var result = LoadFile(path);
+
+        Assert.True(warnings == result.Errors.Count, $"{row}: {string.Join("; ", result.Errors)}");
+        Assert.All(result.Errors, e => Assert.Equal("entryPoints.websecure.http.tls.certResolver", e.Item));
     }
 
     [Theory]
