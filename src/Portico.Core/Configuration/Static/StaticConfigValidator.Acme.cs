@@ -43,18 +43,8 @@ internal static partial class StaticConfigValidator
             Add(errors, root, "the ACME resolver needs a challenge: httpChallenge, tlsChallenge or dnsChallenge", acmePrefix);
         }
 
-        // Certificates are always issued for an ECDSA P-256 key; another key type is reported rather than ignored.
-        var keyType = root?.Get("certificatesResolvers")?.Get(name)?.Get("acme")?.Get("keyType") is not null && !acme.KeyType.Equals("EC256", StringComparison.OrdinalIgnoreCase);
-        WarnIf(keyType, root, errors, [.. acmePrefix, "keyType"]);
-        WarnIf(acme.PreferredChain is not null, root, errors, [.. acmePrefix, "preferredChain"]);
-        WarnIf(acme.CaCertificates is { Count: > 0 }, root, errors, [.. acmePrefix, "caCertificates"]);
-        WarnIf(acme.CaSystemCertPool, root, errors, [.. acmePrefix, "caSystemCertPool"]);
-        WarnIf(acme.CaServerName is not null, root, errors, [.. acmePrefix, "caServerName"]);
-        WarnIf(acme.CertificatesDuration != 2160, root, errors, [.. acmePrefix, "certificatesDuration"]);
-        WarnIfPresent(acme.Eab, root, errors, [.. acmePrefix, "eab"]);
+        ValidateAcmeClient(acme, root, errors, acmePrefix);
         WarnIfPresent(acme.TlsChallenge, root, errors, [.. acmePrefix, "tlsChallenge"]);
         WarnIfPresent(acme.DnsChallenge, root, errors, [.. acmePrefix, "dnsChallenge"]);
-        WarnIfPresent(acme.ClientTimeout, root, errors, [.. acmePrefix, "clientTimeout"]);
-        WarnIfPresent(acme.ClientResponseHeaderTimeout, root, errors, [.. acmePrefix, "clientResponseHeaderTimeout"]);
     }
 }
