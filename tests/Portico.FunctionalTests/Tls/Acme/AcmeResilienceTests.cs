@@ -22,7 +22,7 @@ public sealed class AcmeResilienceTests
         await using var pebble = await PebbleServer.StartAsync(httpPort: webPort).WaitAsync(Timeout);
         await using var backend = await Backend.NamedAsync("app");
         using var directory = new TempAcmeDirectory();
-        var logs = new CapturingLoggerProvider();
+        using var logs = new CapturingLoggerProvider();
         await using var portico = await PorticoHost.StartAsync(StaticYaml(webPort, pebble, directory.Storage), Routers(backend, "one.example.test"), logs.Factory, new AcceleratedTimeProvider(60));
         var port = portico.Url("websecure").Port;
         (await WaitForAcmeCertificateAsync(port, "one.example.test", pebble)).Dispose();
