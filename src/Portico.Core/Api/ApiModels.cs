@@ -78,6 +78,24 @@ internal static class ApiModels
         NotAfter = certificate.NotAfter.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// One domain set of an ACME resolver (<c>/api/acme</c>, Portico's own): its certificate's state and the last
+    /// error with the CA's problem document, so a failing issuance is visible without reading logs.
+    /// </summary>
+    public static object AcmeDomain(Providers.Acme.AcmeDomainStatus s) => new
+    {
+        s.Resolver,
+        s.Domains,
+        s.Status,
+        NotAfter = Time(s.NotAfter),
+        RenewAt = Time(s.RenewAt),
+        LastError = s.LastError is { } e ? new { e.Type, e.Detail, e.Status, Time = Time(e.Time) } : null,
+        NextRetry = Time(s.NextRetry),
+    };
+
+    private static string? Time(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
     public static object Counts(IEnumerable<string> statuses)
     {
         int total = 0, warnings = 0, errors = 0;

@@ -26,10 +26,12 @@ internal sealed class ApiService : IHttpService
     private readonly RuntimeHolder _holder;
     private readonly StaticConfig _static;
     private readonly string _basePath;
+    private readonly Providers.Acme.AcmeStatusBoard? _acmeStatus;
 
-    public ApiService(RuntimeHolder holder, StaticConfig staticConfig)
+    public ApiService(RuntimeHolder holder, StaticConfig staticConfig, Providers.Acme.AcmeStatusBoard? acmeStatus = null)
     {
         _holder = holder;
+        _acmeStatus = acmeStatus;
         _static = staticConfig;
         _basePath = (staticConfig.Api?.BasePath ?? "/").TrimEnd('/');
     }
@@ -64,6 +66,7 @@ internal sealed class ApiService : IHttpService
             "/api/http/services" => status.Services.Select(s => ApiModels.Service(s, snapshot)).ToArray(),
             "/api/http/middlewares" => status.Middlewares.Select(ApiModels.Middleware).ToArray(),
             "/api/certificates" => _holder.Current.Tls.Certificates.Select(ApiModels.Certificate).ToArray(),
+            "/api/acme" => (_acmeStatus?.Snapshot() ?? []).Select(ApiModels.AcmeDomain).ToArray(),
             _ => Single(path, snapshot),
         };
 

@@ -41,7 +41,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             LoggerFactory = loggerFactory,
             DefaultTransport = _config.ServersTransport ?? new ServersTransportConfig(),
         };
-        _builder = new SnapshotBuilder(_config, deps, InternalItems.Create(_config, Runtime, Lifecycle, AcmeChallenges));
+        _builder = new SnapshotBuilder(_config, deps, InternalItems.Create(_config, Runtime, Lifecycle, AcmeChallenges, AcmeStatus));
         _watcher = new ConfigWatcher(
             _config.Providers?.ProvidersThrottleDuration ?? TimeSpan.FromSeconds(2),
             _time,
@@ -55,7 +55,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
 
         if (_config.CertificatesResolvers is { Count: > 0 } resolvers)
         {
-            var acme = new AcmeProvider(resolvers, Runtime, AcmeChallenges, _time, loggerFactory);
+            var acme = new AcmeProvider(resolvers, Runtime, AcmeChallenges, _time, loggerFactory, status: AcmeStatus);
             if (acme.HasResolvers)
             {
                 _providers.Add(acme);
@@ -77,6 +77,9 @@ internal sealed partial class PorticoServer : IAsyncDisposable
 
     /// <summary>Pending TLS-ALPN-01 challenges: filled by the ACME provider, answered by the HTTPS entry points' handshakes.</summary>
     public InMemoryTlsAlpn01ChallengeStore AcmeTlsChallenges => Runtime.TlsHooks.AcmeTlsChallenges;
+
+    /// <summary>ACME certificate states and last errors: written by the ACME provider, shown by <c>/api/acme</c>.</summary>
+    public Providers.Acme.AcmeStatusBoard AcmeStatus { get; } = new();
 
     /// <summary>Bound addresses by entry point name (the real ports when the configuration used port 0).</summary>
     public IReadOnlyDictionary<string, System.Net.IPEndPoint> EntryPoints => _entryPoints.ToDictionary(e => e.Name, e => e.LocalEndPoint);

@@ -24,7 +24,7 @@ internal sealed class InternalItems
 
     public required IReadOnlyDictionary<string, Func<RequestDelegate, RequestDelegate>> Middlewares { get; init; }
 
-    public static InternalItems Create(StaticConfig config, RuntimeHolder holder, Lifecycle lifecycle, IHttp01ChallengeStore? challenges = null)
+    public static InternalItems Create(StaticConfig config, RuntimeHolder holder, Lifecycle lifecycle, IHttp01ChallengeStore? challenges = null, Providers.Acme.AcmeStatusBoard? acmeStatus = null)
     {
         var routers = new Dictionary<string, RouterConfig>(StringComparer.Ordinal);
         var middlewares = new Dictionary<string, Func<RequestDelegate, RequestDelegate>>(StringComparer.Ordinal);
@@ -36,7 +36,7 @@ internal sealed class InternalItems
         if (config.Api is { } api)
         {
             var basePath = api.BasePath.TrimEnd('/');
-            services["api@internal"] = new ApiService(holder, config);
+            services["api@internal"] = new ApiService(holder, config, acmeStatus);
             if (api.Dashboard)
             {
                 services["dashboard@internal"] = new DashboardService(basePath);

@@ -29,7 +29,8 @@ public sealed record AcmeResolverConfig
 
     public string? PreferredChain { get; init; }
 
-    public ConfigNode? Eab { get; init; }
+    /// <summary>External Account Binding (RFC 8555 §7.3.4): the key id and base64url MAC key the CA handed out.</summary>
+    public AcmeEabConfig? Eab { get; init; }
 
     public IReadOnlyList<string>? CaCertificates { get; init; }
 
@@ -43,12 +44,23 @@ public sealed record AcmeResolverConfig
 
     public AcmeDnsChallengeConfig? DnsChallenge { get; init; }
 
-    public ConfigNode? ClientTimeout { get; init; }
+    /// <summary>Timeout of a whole request to the CA (Traefik v3.2+, default 2m).</summary>
+    public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    public ConfigNode? ClientResponseHeaderTimeout { get; init; }
+    /// <summary>How long to wait for the CA's response headers (Traefik v3.2+, default 30s).</summary>
+    public TimeSpan ClientResponseHeaderTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Portico extension (not in Traefik): on-demand TLS, see <see cref="AcmeOnDemandConfig"/>.</summary>
     public AcmeOnDemandConfig? OnDemand { get; init; }
+}
+
+/// <summary><c>acme.eab</c>: External Account Binding credentials.</summary>
+public sealed record AcmeEabConfig
+{
+    public string? Kid { get; init; }
+
+    /// <summary>The MAC key, base64url (with or without padding).</summary>
+    public string? HmacEncoded { get; init; }
 }
 
 public sealed record AcmeHttpChallengeConfig

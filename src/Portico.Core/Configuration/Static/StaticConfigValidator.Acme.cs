@@ -53,16 +53,6 @@ internal static partial class StaticConfigValidator
             ValidateOnDemand(onDemand, root, errors, [.. acmePrefix, "onDemand"]);
         }
 
-        // Certificates are always issued for an ECDSA P-256 key; another key type is reported rather than ignored.
-        var keyType = root?.Get("certificatesResolvers")?.Get(name)?.Get("acme")?.Get("keyType") is not null && !acme.KeyType.Equals("EC256", StringComparison.OrdinalIgnoreCase);
-        WarnIf(keyType, root, errors, [.. acmePrefix, "keyType"]);
-        WarnIf(acme.PreferredChain is not null, root, errors, [.. acmePrefix, "preferredChain"]);
-        WarnIf(acme.CaCertificates is { Count: > 0 }, root, errors, [.. acmePrefix, "caCertificates"]);
-        WarnIf(acme.CaSystemCertPool, root, errors, [.. acmePrefix, "caSystemCertPool"]);
-        WarnIf(acme.CaServerName is not null, root, errors, [.. acmePrefix, "caServerName"]);
-        WarnIf(acme.CertificatesDuration != 2160, root, errors, [.. acmePrefix, "certificatesDuration"]);
-        WarnIfPresent(acme.Eab, root, errors, [.. acmePrefix, "eab"]);
-        WarnIfPresent(acme.ClientTimeout, root, errors, [.. acmePrefix, "clientTimeout"]);
-        WarnIfPresent(acme.ClientResponseHeaderTimeout, root, errors, [.. acmePrefix, "clientResponseHeaderTimeout"]);
+        ValidateAcmeClient(acme, root, errors, acmePrefix);
     }
 }

@@ -32,11 +32,13 @@ internal sealed partial class AcmeProvider : IConfigProvider
         IHttp01ChallengeStore challenges,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        Func<AcmeResolverConfig, HttpClient>? httpFactory = null)
+        Func<AcmeResolverConfig, HttpClient>? httpFactory = null,
+        AcmeStatusBoard? status = null)
     {
         _runtime = runtime;
         _time = time;
         _logger = loggerFactory.CreateLogger("Portico.Providers.Acme");
+        Status = status ?? new AcmeStatusBoard();
         var files = new Dictionary<string, AcmeStorageFile>(StringComparer.Ordinal);
         foreach (var (name, resolver) in resolvers.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
@@ -51,11 +53,14 @@ internal sealed partial class AcmeProvider : IConfigProvider
                 files[path] = file = new AcmeStorageFile(new AcmeStorage(path, time));
             }
 
-            _resolvers.Add(new AcmeResolver(name, acme, file, AcmeSolvers.Create(acme, challenges, runtime.TlsHooks.AcmeTlsChallenges, time), httpFactory ?? AcmeHttpClientFactory.Create, time, _logger));
+            _resolvers.Add(new AcmeResolver(name, acme, file, AcmeSolvers.Create(acme, challenges, runtime.TlsHooks.AcmeTlsChallenges, time), httpFactory ?? AcmeHttpClientFactory.Create, time, _logger, Status));
         }
     }
 
     public string Name => ProviderName;
+
+    /// <summary>Per resolver and domain set: certificate state and last error, shown by <c>/api/acme</c>.</summary>
+    public AcmeStatusBoard Status { get; }
 
     /// <summary>Whether any resolver is configured; the server adds the provider only then.</summary>
     public bool HasResolvers => _resolvers.Count > 0;

@@ -10,7 +10,7 @@ namespace Portico.Providers.Acme;
 /// <summary>
 /// One <c>certificatesResolvers.&lt;name&gt;.acme</c>: its account and stored certificates, and the reconciliation that
 /// obtains a certificate for every domain set its routers ask for that no stored certificate covers, or renews one
-/// whose remaining validity is under a third of its lifetime.
+/// within the renewal period of Traefik's table for <c>certificatesDuration</c> (<see cref="AcmeRenewal"/>).
 /// </summary>
 internal sealed partial class AcmeResolver(
     string name,
@@ -19,12 +19,16 @@ internal sealed partial class AcmeResolver(
     IReadOnlyList<IAcmeChallengeSolver> solvers,
     Func<AcmeResolverConfig, HttpClient> httpFactory,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    AcmeStatusBoard? status = null)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromHours(1);
 
     private readonly Dictionary<string, (DateTimeOffset At, TimeSpan Backoff)> _retries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _issuedAt = new(StringComparer.Ordinal);
+    private readonly (TimeSpan RenewPeriod, TimeSpan CheckInterval) _renewal = AcmeRenewal.For(config.CertificatesDuration);
+    private readonly AcmeStatusBoard _status = status ?? new AcmeStatusBoard();
     private HttpClient? _http;
     private AcmeClient? _client;
 
@@ -52,6 +56,11 @@ internal sealed partial class AcmeResolver(
             var key = string.Join(',', domains);
             var covering = Data.Certificates.FirstOrDefault(c => Covers(c, domains));
             var due = covering is null ? now : RenewalTime(covering);
+            if (covering is not null && _issuedAt.TryGetValue(key, out var issuedAt) && issuedAt + _renewal.CheckInterval > due)
+            {
+                due = issuedAt + _renewal.CheckInterval;
+            }
+
             if (_retries.TryGetValue(key, out var retry) && retry.At > due)
             {
                 due = retry.At;
@@ -60,29 +69,41 @@ internal sealed partial class AcmeResolver(
             if (due > now)
             {
                 next = Min(next, due);
+                ReportWaiting(domains, covering, retry.At > now ? retry.At : null);
                 continue;
             }
 
             try
             {
-                var client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
                 LogObtaining(logger, name, key);
-                var issued = await client.IssueAsync(domains, solvers, cancellationToken).ConfigureAwait(false);
+                var issued = await IssueAsync(domains, cancellationToken).ConfigureAwait(false);
                 var stored = AcmeStoredCertificate.From(issued);
                 Data.Certificates.RemoveAll(c => covering == c || SameDomains(c, domains));
                 Data.Certificates.Add(stored);
                 await storage.SaveAsync(cancellationToken).ConfigureAwait(false);
                 _retries.Remove(key);
-                next = Min(next, RenewalTime(stored));
+                _issuedAt[key] = now;
+                var renewAt = RenewalTime(stored);
+                next = Min(next, renewAt > now + _renewal.CheckInterval ? renewAt : now + _renewal.CheckInterval);
+                ReportWaiting(domains, stored, null);
                 changed = true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // A failing CA must not be hammered: retry this domain set with a doubling backoff.
+                // A failing CA must not be hammered: retry this domain set with a doubling backoff, or later when the CA
+                // said when (Retry-After on a rate limit).
                 var backoff = retry.Backoff == TimeSpan.Zero ? FirstRetry : TimeSpan.FromTicks(Math.Min(retry.Backoff.Ticks * 2, MaxRetry.Ticks));
-                _retries[key] = (now + backoff, backoff);
-                next = Min(next, now + backoff);
-                LogFailed(logger, name, key, backoff, ex);
+                var at = now + backoff;
+                if (ex is AcmeException { RetryAfter: { } asked } && asked > at)
+                {
+                    at = asked;
+                }
+
+                _retries[key] = (at, backoff);
+                next = Min(next, at);
+                var error = AcmeLastError.From(ex, now);
+                _status.Set(new AcmeDomainStatus(name, domains, AcmeStatusBoard.Failing, NotAfter(covering), covering is null ? null : RenewalTime(covering), error, at));
+                LogFailed(logger, name, key, error.Type, error.Detail ?? string.Empty, error.Status, at, ex);
             }
         }
 
@@ -118,28 +139,6 @@ internal sealed partial class AcmeResolver(
         return sets;
     }
 
-    private async Task<AcmeClient> GetClientAsync(CancellationToken cancellationToken)
-    {
-        if (_client is not null)
-        {
-            return _client;
-        }
-
-        _http ??= httpFactory(config);
-        var directory = new Uri(config.CaServer);
-        if (Data.Account is { Registration.Uri: { Length: > 0 } uri, PrivateKey.Length: > 0 } stored)
-        {
-            return _client = new AcmeClient(_http, directory, AcmeAccountKey.Import(stored.PrivateKey), time, new Uri(uri));
-        }
-
-        var key = AcmeAccountKey.CreateEcdsa();
-        var client = new AcmeClient(_http, directory, key, time);
-        var account = await client.CreateAccountAsync(config.Email is { Length: > 0 } email ? [email] : [], termsOfServiceAgreed: true, cancellationToken).ConfigureAwait(false);
-        Data.Account = AcmeStoredAccount.From(config.Email ?? string.Empty, account, key);
-        await storage.SaveAsync(cancellationToken).ConfigureAwait(false);
-        return _client = client;
-    }
-
     private static bool Covers(AcmeStoredCertificate certificate, string[] domains)
     {
         var names = Names(certificate);
@@ -168,20 +167,34 @@ internal sealed partial class AcmeResolver(
         return dot > 0 && string.Equals(domain[(dot + 1)..], name[2..], StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>When two thirds of the certificate's lifetime have passed; a certificate that does not parse is due now.</summary>
-    private DateTimeOffset RenewalTime(AcmeStoredCertificate certificate)
+    /// <summary>The renewal period before expiry (Traefik's table); a certificate that does not parse is due now.</summary>
+    private DateTimeOffset RenewalTime(AcmeStoredCertificate certificate) =>
+        NotAfter(certificate) is { } notAfter ? notAfter - _renewal.RenewPeriod : time.GetUtcNow();
+
+    private static DateTimeOffset? NotAfter(AcmeStoredCertificate? certificate)
     {
+        if (certificate is null)
+        {
+            return null;
+        }
+
         try
         {
             using var leaf = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(certificate.Certificate));
-            var notBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime());
-            var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
-            return notAfter - ((notAfter - notBefore) / 3);
+            return new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return time.GetUtcNow();
+            return null;
         }
+    }
+
+    /// <summary>Records a domain set that is served (or not yet) and waits for its renewal or retry.</summary>
+    private void ReportWaiting(string[] domains, AcmeStoredCertificate? certificate, DateTimeOffset? nextRetry)
+    {
+        var previous = nextRetry is null ? null : _status.Get(name, domains)?.LastError;
+        _status.Set(new AcmeDomainStatus(name, domains, previous is not null ? AcmeStatusBoard.Failing : certificate is null ? AcmeStatusBoard.Pending : AcmeStatusBoard.Valid,
+            NotAfter(certificate), certificate is null ? null : RenewalTime(certificate), previous, nextRetry));
     }
 
     private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset b) => a is { } value && value < b ? value : b;
@@ -189,6 +202,6 @@ internal sealed partial class AcmeResolver(
     [LoggerMessage(Level = LogLevel.Information, Message = "ACME resolver {Resolver}: obtaining a certificate for {Domains}")]
     private static partial void LogObtaining(ILogger logger, string resolver, string domains);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "ACME resolver {Resolver}: could not obtain a certificate for {Domains}; retrying in {Backoff}")]
-    private static partial void LogFailed(ILogger logger, string resolver, string domains, TimeSpan backoff, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "ACME resolver {Resolver}: could not obtain a certificate for {Domains}: {ProblemType} {ProblemDetail} (status {ProblemStatus}); retrying at {NextRetry:O}")]
+    private static partial void LogFailed(ILogger logger, string resolver, string domains, string problemType, string problemDetail, int? problemStatus, DateTimeOffset nextRetry, Exception exception);
 }

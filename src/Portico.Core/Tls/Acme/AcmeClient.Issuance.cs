@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 
@@ -20,7 +19,13 @@ internal sealed partial class AcmeClient
             contact.Add("mailto:" + email);
         }
 
-        var payload = JsonSerializer.Serialize(new Dictionary<string, object> { ["termsOfServiceAgreed"] = termsOfServiceAgreed, ["contact"] = contact });
+        var fields = new Dictionary<string, object> { ["termsOfServiceAgreed"] = termsOfServiceAgreed, ["contact"] = contact };
+        if (ExternalAccountBinding is { } eab)
+        {
+            fields["externalAccountBinding"] = ExternalAccountBindingJws(eab.Kid, eab.MacKey, directory.NewAccount);
+        }
+
+        var payload = JsonSerializer.Serialize(fields);
         var response = await PostAsync(directory.NewAccount, payload, useJwk: true, cancellationToken).ConfigureAwait(false);
         AccountUrl = response.Location ?? throw new AcmeException("The ACME server created an account without a Location header.");
         return new AcmeAccount(AccountUrl, Encoding.UTF8.GetString(response.Body));
@@ -115,16 +120,19 @@ internal sealed partial class AcmeClient
     }
 
     /// <summary>Downloads the PEM chain (POST-as-GET, application/pem-certificate-chain).</summary>
-    public async Task<string> DownloadCertificateAsync(Uri certificateUrl, CancellationToken cancellationToken)
+    public async Task<string> DownloadCertificateAsync(Uri certificateUrl, CancellationToken cancellationToken) =>
+        (await DownloadChainAsync(certificateUrl, cancellationToken).ConfigureAwait(false)).Pem;
+
+    private async Task<(string Pem, IReadOnlyList<Uri> Alternates)> DownloadChainAsync(Uri certificateUrl, CancellationToken cancellationToken)
     {
         var response = await PostAsync(certificateUrl, null, useJwk: false, cancellationToken).ConfigureAwait(false);
-        return Encoding.UTF8.GetString(response.Body);
+        return (Encoding.UTF8.GetString(response.Body), response.Alternates);
     }
 
     /// <summary>
     /// The whole issuance: order, present every pending authorization's challenge through the first solver whose
     /// challenge type the CA offers for it (the list is in order of preference), ask for
-    /// validation, wait, finalize with a fresh ECDSA P-256 key and download the chain. Every presented challenge is
+    /// validation, wait, finalize with a fresh key of <see cref="CertificateKeyType"/> and download the (preferred) chain. Every presented challenge is
     /// cleaned up at the end, also when validation fails.
     /// </summary>
     public async Task<AcmeCertificate> IssueAsync(IReadOnlyList<string> dnsNames, IReadOnlyList<IAcmeChallengeSolver> solvers, CancellationToken cancellationToken)
@@ -169,9 +177,9 @@ internal sealed partial class AcmeClient
             }
         }
 
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        order = await FinalizeAsync(order, CreateCsr(key, dnsNames), cancellationToken).ConfigureAwait(false);
-        var chain = await DownloadCertificateAsync(order.Certificate!, cancellationToken).ConfigureAwait(false);
+        using var key = CertificateKeys.Create(CertificateKeyType);
+        order = await FinalizeAsync(order, CertificateKeys.CreateCsr(key, dnsNames), cancellationToken).ConfigureAwait(false);
+        var chain = await DownloadPreferredChainAsync(order.Certificate!, cancellationToken).ConfigureAwait(false);
         return new AcmeCertificate(dnsNames, chain, key.ExportPkcs8PrivateKeyPem());
     }
 
@@ -191,19 +199,8 @@ internal sealed partial class AcmeClient
         throw new AcmeException($"The ACME server offers no challenge Portico is configured to answer for {name} (configured: {types}; offered: {offered}).");
     }
 
-    /// <summary>A CSR whose subject is the first name and whose SAN extension lists every name.</summary>
-    public static byte[] CreateCsr(ECDsa key, IReadOnlyList<string> dnsNames)
-    {
-        var request = new CertificateRequest(new X500DistinguishedName("CN=" + dnsNames[0]), key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in dnsNames)
-        {
-            san.AddDnsName(name);
-        }
-
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSigningRequest();
-    }
+    /// <summary>A CSR for an ECDSA key (kept for callers that bring their own key).</summary>
+    public static byte[] CreateCsr(ECDsa key, IReadOnlyList<string> dnsNames) => CertificateKeys.CreateCsr(key, dnsNames);
 
     private async Task<TimeSpan> BackOffAsync(TimeSpan delay, DateTimeOffset deadline, string what, CancellationToken cancellationToken)
     {

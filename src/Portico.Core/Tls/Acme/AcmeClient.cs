@@ -33,6 +33,15 @@ internal sealed partial class AcmeClient
     /// <summary>The account URL, used as the JWS "kid" once the account exists.</summary>
     public Uri? AccountUrl { get; private set; }
 
+    /// <summary>The certificate key type: Traefik's EC256, EC384, RSA2048, RSA4096 or RSA8192.</summary>
+    public string CertificateKeyType { get; init; } = "EC256";
+
+    /// <summary>The issuer common name of the top certificate of the preferred chain (Traefik's <c>preferredChain</c>).</summary>
+    public string? PreferredChain { get; init; }
+
+    /// <summary>External Account Binding for <c>newAccount</c>: the CA's key id and MAC key (raw bytes).</summary>
+    public (string Kid, byte[] MacKey)? ExternalAccountBinding { get; init; }
+
     /// <summary>How long polling waits at most for an authorization or order to settle.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -43,22 +52,32 @@ internal sealed partial class AcmeClient
             return _directory;
         }
 
-        using var response = await _http.GetAsync(_directoryUrl, cancellationToken).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        using var document = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
-        return _directory = AcmeDirectory.Parse(document.RootElement);
+        for (var busy = 1; ; busy++)
+        {
+            using var response = await _http.GetAsync(_directoryUrl, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                using var document = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+                return _directory = AcmeDirectory.Parse(document.RootElement);
+            }
+
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            await WaitOrThrowAsync(response, ParseProblem(body, response.StatusCode), busy, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Key authorization for a challenge token (RFC 8555 §8.1).</summary>
     public string GetKeyAuthorization(string token) => token + "." + Key.Thumbprint;
 
     /// <summary>
-    /// Sends a JWS-signed POST. A null payload is POST-as-GET (empty payload). A badNonce rejection is retried once
-    /// with the fresh nonce the error carried, as RFC 8555 §6.5 asks clients to.
+    /// Sends a JWS-signed POST. A null payload is POST-as-GET (empty payload). A badNonce rejection is retried (up to
+    /// <see cref="MaxBadNonceRetries"/> times) with the fresh nonce the error carried, as RFC 8555 §6.5 asks clients
+    /// to; a 429 or 503 answer waits for its Retry-After (see <see cref="RetryDelay"/>) and tries again.
     /// </summary>
     private async Task<AcmeResponse> PostAsync(Uri url, string? payloadJson, bool useJwk, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        int badNonces = 0, busy = 0;
+        while (true)
         {
             var nonce = await TakeNonceAsync(cancellationToken).ConfigureAwait(false);
             using var request = new HttpRequestMessage(HttpMethod.Post, url)
@@ -71,16 +90,16 @@ internal sealed partial class AcmeClient
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                return new AcmeResponse(response.StatusCode, response.Headers.Location, body);
+                return new AcmeResponse(response.StatusCode, response.Headers.Location, body, LinkHeaders(response));
             }
 
             var problem = ParseProblem(body, response.StatusCode);
-            if (problem.Type == AcmeProblem.BadNonce && attempt == 0)
+            if (problem.Type == AcmeProblem.BadNonce && badNonces++ < MaxBadNonceRetries)
             {
                 continue;
             }
 
-            throw new AcmeException(problem, response.StatusCode);
+            await WaitOrThrowAsync(response, problem, ++busy, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -120,11 +139,18 @@ internal sealed partial class AcmeClient
         }
 
         var directory = await GetDirectoryAsync(cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Head, directory.NewNonce);
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return response.Headers.TryGetValues("Replay-Nonce", out var values) && values.FirstOrDefault() is { } fresh
-            ? fresh
-            : throw new AcmeException($"The ACME server returned no Replay-Nonce from {directory.NewNonce} (HTTP {(int)response.StatusCode}).");
+        for (var busy = 1; ; busy++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, directory.NewNonce);
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.Headers.TryGetValues("Replay-Nonce", out var values) && values.FirstOrDefault() is { } fresh)
+            {
+                return fresh;
+            }
+
+            var problem = new AcmeProblem("about:blank", $"The ACME server returned no Replay-Nonce from {directory.NewNonce} (HTTP {(int)response.StatusCode}).", (int)response.StatusCode, []);
+            await WaitOrThrowAsync(response, problem, busy, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void RememberNonce(HttpResponseMessage response)
@@ -148,15 +174,6 @@ internal sealed partial class AcmeClient
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            throw new AcmeException(ParseProblem(body, response.StatusCode), response.StatusCode);
-        }
-    }
-
     private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -166,7 +183,7 @@ internal sealed partial class AcmeClient
         }
     }
 
-    private readonly record struct AcmeResponse(HttpStatusCode Status, Uri? Location, byte[] Body)
+    private readonly record struct AcmeResponse(HttpStatusCode Status, Uri? Location, byte[] Body, IReadOnlyList<Uri> Alternates)
     {
         public JsonDocument Json() => JsonDocument.Parse(Body);
     }

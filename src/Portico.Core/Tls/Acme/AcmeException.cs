@@ -7,6 +7,8 @@ namespace Portico.Tls.Acme;
 internal sealed record AcmeProblem(string Type, string? Detail, int? Status, IReadOnlyList<AcmeProblem> Subproblems)
 {
     public const string BadNonce = "urn:ietf:params:acme:error:badNonce";
+    public const string AccountDoesNotExist = "urn:ietf:params:acme:error:accountDoesNotExist";
+    public const string RateLimited = "urn:ietf:params:acme:error:rateLimited";
 
     public static AcmeProblem Parse(JsonElement element)
     {
@@ -49,6 +51,9 @@ internal sealed class AcmeException : Exception
     }
 
     public AcmeProblem Problem { get; }
+
+    /// <summary>When the CA asked to be called again (its Retry-After), if it said.</summary>
+    public DateTimeOffset? RetryAfter { get; init; }
 
     public HttpStatusCode? StatusCode { get; }
 

@@ -19,11 +19,16 @@ public sealed class PebbleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _pebble = await PebbleServer.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        _challengeServer = await Backend.StartAsync(context =>
+        _challengeServer = await StartChallengeServerAsync(Challenges, _pebble.HttpPort);
+    }
+
+    /// <summary>A Kestrel app on <paramref name="port"/> answering HTTP-01 tokens from <paramref name="challenges"/>.</summary>
+    internal static Task<Backend> StartChallengeServerAsync(InMemoryHttp01ChallengeStore challenges, int port) =>
+        Backend.StartAsync(context =>
         {
             var path = context.Request.Path.Value ?? string.Empty;
             if (path.StartsWith(InMemoryHttp01ChallengeStore.PathPrefix, StringComparison.Ordinal)
-                && Challenges.TryGet(path[InMemoryHttp01ChallengeStore.PathPrefix.Length..], out var keyAuthorization))
+                && challenges.TryGet(path[InMemoryHttp01ChallengeStore.PathPrefix.Length..], out var keyAuthorization))
             {
                 context.Response.ContentType = "application/octet-stream";
                 return context.Response.WriteAsync(keyAuthorization);
@@ -31,8 +36,7 @@ public sealed class PebbleFixture : IAsyncLifetime
 
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
-        }, port: _pebble.HttpPort);
-    }
+        }, port: port);
 
     public async Task DisposeAsync()
     {

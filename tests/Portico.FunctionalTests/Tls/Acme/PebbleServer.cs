@@ -20,9 +20,12 @@ internal sealed class PebbleServer : IAsyncDisposable
     private readonly StringBuilder _log = new();
 
     private readonly PebbleOptions _options;
+    private string[] _pebbleArguments = [];
+    private Process? _pebble;
 
-    private PebbleServer(string directory, string thumbprint, int port, int httpPort, int tlsPort, int dnsPort, int dnsManagementPort, PebbleOptions options)
+    private PebbleServer(string directory, string thumbprint, int port, int httpPort, int tlsPort, int dnsPort, int dnsManagementPort, PebbleOptions options, int managementPort = 0)
     {
+        ManagementUrl = new Uri($"https://127.0.0.1:{managementPort}/");
         _directory = directory;
         _thumbprint = thumbprint;
         _options = options;
@@ -34,6 +37,9 @@ internal sealed class PebbleServer : IAsyncDisposable
     }
 
     public Uri DirectoryUrl { get; }
+
+    /// <summary>pebble's management API (<c>/roots/0</c>, <c>/intermediates/0</c>...), same certificate as the ACME listener.</summary>
+    public Uri ManagementUrl { get; }
 
     /// <summary>The PEM certificate of pebble's HTTPS listener, for a client's <c>caCertificates</c>.</summary>
     public string CertificatePath => Path.Combine(_directory, "cert.pem");
@@ -89,26 +95,14 @@ internal sealed class PebbleServer : IAsyncDisposable
             "ocspResponderURL":"","externalAccountBindingRequired":false{{options.ExtraConfigJson}}} }
             """));
 
-        var server = new PebbleServer(directory, certificate.Thumbprint, port, validationPort, tlsPort, dnsPort, dnsManagementPort, options);
+        var server = new PebbleServer(directory, certificate.Thumbprint, port, validationPort, tlsPort, dnsPort, dnsManagementPort, options, managementPort);
         try
         {
             // An empty AAAA default keeps validation on IPv4, where the test's challenge server listens.
             server.Start(challtestsrv, "-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "",
                 "-management", $"127.0.0.1:{dnsManagementPort}", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "");
-            server.Start(pebble, "-config", Path.Combine(directory, "pebble.json"), "-dnsserver", $"127.0.0.1:{dnsPort}");
-            using var client = server.CreateHttpClient();
-            await Poll.UntilAsync(async () =>
-            {
-                try
-                {
-                    using var response = await client.GetAsync(server.DirectoryUrl);
-                    return response.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, "pebble's ACME directory", TimeSpan.FromSeconds(20));
+            server._pebbleArguments = [pebble, "-config", Path.Combine(directory, "pebble.json"), "-dnsserver", $"127.0.0.1:{dnsPort}"];
+            await server.StartPebbleAsync();
         }
         catch
         {
@@ -119,14 +113,47 @@ internal sealed class PebbleServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Stops the pebble process (the mock DNS keeps running): the CA is down until <see cref="StartPebbleAsync"/>.</summary>
+    public async Task StopPebbleAsync()
+    {
+        var process = _pebble!;
+        process.Kill();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// Starts pebble (again) on the same ports and waits for its directory. A restarted pebble has lost every account,
+    /// order and root: it is a CA that failed and came back without its state.
+    /// </summary>
+    public async Task StartPebbleAsync()
+    {
+        _pebble = Start(_pebbleArguments[0], _pebbleArguments[1..]);
+        using var client = CreateHttpClient();
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync(DirectoryUrl);
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "pebble's ACME directory", TimeSpan.FromSeconds(20));
+    }
+
     /// <summary>An HttpClient that trusts exactly pebble's listener certificate.</summary>
-    public HttpClient CreateHttpClient()
+    public HttpClient CreateHttpClient() => new(CreateHandler()) { Timeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>A handler that trusts exactly pebble's listener certificate.</summary>
+    public SocketsHttpHandler CreateHandler()
     {
         var thumbprint = _thumbprint;
         var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             certificate is not null && string.Equals(certificate.GetCertHashString(), thumbprint, StringComparison.OrdinalIgnoreCase);
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(20) };
+        return handler;
     }
 
     public async ValueTask DisposeAsync()
@@ -145,7 +172,7 @@ internal sealed class PebbleServer : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private void Start(string path, params string[] arguments)
+    private Process Start(string path, params string[] arguments)
     {
         var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -174,6 +201,7 @@ internal sealed class PebbleServer : IAsyncDisposable
         _processes.Add(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process;
     }
 
     private static string? FindOnPath(string name) =>
