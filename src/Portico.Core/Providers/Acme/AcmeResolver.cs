@@ -51,10 +51,23 @@ internal sealed partial class AcmeResolver(
         var changed = false;
         var now = time.GetUtcNow();
         DateTimeOffset? next = null;
-        foreach (var domains in WantedDomains(routers))
+
+        // As Traefik, every stored certificate is renewed, also one no router asks for any more (an on-demand one, or
+        // one a removed router needed). Those come after the routers' sets, lazily, so a certificate the routers'
+        // loop already looked at is not handled twice. A renewal orders the stored certificate's own names, so two
+        // routers covered by one certificate renew it once.
+        var used = new HashSet<AcmeStoredCertificate>(ReferenceEqualityComparer.Instance);
+        foreach (var wanted in WantedDomains(routers).Concat(StoredOnly(used)))
         {
+            var covering = Data.Certificates.FirstOrDefault(c => Covers(c, wanted));
+            if (covering is not null && !used.Add(covering))
+            {
+                continue;
+            }
+
+            var domains = covering is null ? wanted : CertificateDomains(covering);
             var key = string.Join(',', domains);
-            var covering = Data.Certificates.FirstOrDefault(c => Covers(c, domains));
+
             var due = covering is null ? now : RenewalTime(covering);
             if (covering is not null && _issuedAt.TryGetValue(key, out var issuedAt) && issuedAt + _renewal.CheckInterval > due)
             {
@@ -80,6 +93,7 @@ internal sealed partial class AcmeResolver(
                 var stored = AcmeStoredCertificate.From(issued);
                 Data.Certificates.RemoveAll(c => covering == c || SameDomains(c, domains));
                 Data.Certificates.Add(stored);
+                used.Add(stored);
                 await storage.SaveAsync(cancellationToken).ConfigureAwait(false);
                 _retries.Remove(key);
                 _issuedAt[key] = now;
@@ -110,6 +124,21 @@ internal sealed partial class AcmeResolver(
         NextDue = next;
         return changed;
     }
+
+    /// <summary>The domain sets of the stored certificates not in <paramref name="used"/>, read when enumerated.</summary>
+    private IEnumerable<string[]> StoredOnly(HashSet<AcmeStoredCertificate> used)
+    {
+        foreach (var certificate in Data.Certificates.ToArray())
+        {
+            if (!used.Contains(certificate) && !string.IsNullOrEmpty(certificate.Domain.Main))
+            {
+                yield return CertificateDomains(certificate);
+            }
+        }
+    }
+
+    private static string[] CertificateDomains(AcmeStoredCertificate certificate) =>
+        [.. Names(certificate).Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Each router's <c>tls.domains</c> entry, or else one set with all of its rule's hosts (as Traefik).</summary>
     private List<string[]> WantedDomains(IReadOnlyList<RouterInfo> routers)

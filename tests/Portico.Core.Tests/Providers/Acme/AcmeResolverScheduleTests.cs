@@ -51,17 +51,51 @@ public sealed class AcmeResolverScheduleTests : IDisposable
         Assert.Single(file.Data["le"].Certificates);
     }
 
-    private static AcmeStoredCertificate Stored(string name, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    [Theory]
+    [InlineData("no router asks for it any more (removed router, on-demand name)", "", 1)]
+    [InlineData("a router asks for exactly its names", "a.example", 1)]
+    [InlineData("a router asks for a name it covers: one renewal, not two", "a.example|b.example", 1)]
+    public async Task Every_stored_certificate_is_renewed_once_as_in_Traefik(string scenario, string routerHosts, int attempts)
+    {
+        var time = new FakeTimeProvider();
+        var file = new AcmeStorageFile(new AcmeStorage(Path.Combine(_directory.FullName, "acme.json"), time));
+        file.Data["le"] = new AcmeResolverData { Certificates = [Stored("a.example", time.GetUtcNow().AddDays(-80), time.GetUtcNow().AddDays(10), "b.example")] };
+        var board = new AcmeStatusBoard();
+        var tries = 0;
+        var resolver = new AcmeResolver("le", new AcmeResolverConfig(), file, [],
+            _ =>
+            {
+                tries++;
+                throw new HttpRequestException("connection refused (test CA)");
+            }, time, NullLogger.Instance, board);
+        RouterInfo[] routers = routerHosts.Length == 0
+            ? []
+            : [.. routerHosts.Split('|').Select(h => new RouterInfo { Name = h + "@file", Provider = "file", CertResolver = "le", RuleHosts = [h] })];
+
+        await resolver.ReconcileAsync(routers, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // 10 days left is inside the default 30-day renewal period: the renewal is attempted (and fails: no CA).
+        Assert.True(attempts == tries, $"{scenario}: {tries} attempts");
+        Assert.Equal(time.GetUtcNow().AddMinutes(1), resolver.NextDue);
+        Assert.Single(file.Data["le"].Certificates);
+    }
+
+    private static AcmeStoredCertificate Stored(string name, DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] sans)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(name);
+        foreach (var extra in sans)
+        {
+            san.AddDnsName(extra);
+        }
+
         request.CertificateExtensions.Add(san.Build());
         using var certificate = request.CreateSelfSigned(notBefore, notAfter);
         return new AcmeStoredCertificate
         {
-            Domain = new AcmeDomain { Main = name },
+            Domain = new AcmeDomain { Main = name, Sans = [.. sans] },
             Certificate = Encoding.UTF8.GetBytes(certificate.ExportCertificatePem()),
             Key = Encoding.UTF8.GetBytes(key.ExportPkcs8PrivateKeyPem()),
         };
