@@ -256,8 +256,11 @@ internal sealed partial class SnapshotBuilder
         var priority = router.Priority != 0 ? router.Priority : RulePriority.Default(router.Rule!);
         if (info.Tls && rule!.Hints.ExactHosts is { } hosts)
         {
-            // TLS options are chosen per server name: this router's hosts ask for its options.
-            _routerTlsOptions.Add((name, hosts, router.Tls?.Options ?? ""));
+            // TLS options are chosen per server name: this router's hosts ask for its options. As in Traefik, a router's
+            // own tls section replaces the entry point's as a whole, so `tls: {}` means the "default" options; a router
+            // inheriting the entry point's http.tls ("") gets the entry point's.
+            var options = router.Tls is { } own ? (string.IsNullOrEmpty(own.Options) ? Tls.TlsRuntime.DefaultOptions : own.Options) : "";
+            _routerTlsOptions.Add((name, hosts, options));
         }
 
         foreach (var entryPoint in usable)

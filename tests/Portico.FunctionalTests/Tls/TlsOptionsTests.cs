@@ -81,6 +81,47 @@ public sealed class TlsOptionsTests
         Assert.Equal(HttpStatusCode.OK, fallback.StatusCode);
     }
 
+    [Fact]
+    public async Task OwnTlsSectionMeansDefaultOptionsWhileInheritedTlsUsesTheEntryPointsAsync()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var portico = await PorticoHost.StartAsync("""
+            entryPoints:
+              websecure:
+                address: "127.0.0.1:0"
+                http:
+                  tls:
+                    options: modern
+            """);
+        await portico.WriteDynamicAsync($$"""
+            http:
+              routers:
+                inherited:
+                  rule: "Host(`inherited.test`)"
+                  service: app
+                own:
+                  rule: "Host(`own.test`)"
+                  service: app
+                  tls: {}
+              services:
+                app:
+                  loadBalancer:
+                    servers:
+                      - url: "{{backend.Url}}"
+            tls:
+              options:
+                modern:
+                  minVersion: VersionTLS13
+            """);
+        var url = portico.Url("websecure");
+
+        // As in Traefik, a router's own tls section replaces the entry point's as a whole: `tls: {}` is "default".
+        using var tls12 = new MtlsClient(url, protocols: SslProtocols.Tls12);
+        using var own = await tls12.GetAsync("own.test");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => tls12.GetAsync("inherited.test"));
+    }
+
     /// <summary>A TLS 1.2 handshake offering only <paramref name="suite"/>; returns the negotiated suite.</summary>
     private static async Task<TlsCipherSuite> HandshakeAsync(int port, TlsCipherSuite suite)
     {
