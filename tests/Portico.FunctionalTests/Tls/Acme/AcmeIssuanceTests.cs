@@ -26,7 +26,7 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem, issued.PrivateKeyPem);
         Assert.True(leaf.HasPrivateKey, scenario);
-        Assert.Equal(names.Order(StringComparer.Ordinal), DnsNames(leaf).Order(StringComparer.Ordinal));
+        Assert.Equal(names.Order(StringComparer.Ordinal), TlsHandshake.DnsNames(leaf).Order(StringComparer.Ordinal));
         var chain = new X509Certificate2Collection();
         chain.ImportFromPem(issued.CertificatePem);
         Assert.True(chain.Count >= 2, $"{scenario}: expected leaf and intermediate, got {chain.Count}");
@@ -45,7 +45,7 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
         Assert.Equal("RS256", key.Algorithm);
-        Assert.Equal(["rsa.portico-acme.example"], DnsNames(leaf));
+        Assert.Equal(["rsa.portico-acme.example"], TlsHandshake.DnsNames(leaf));
     }
 
     [Fact]
@@ -93,26 +93,12 @@ public sealed class AcmeIssuanceTests(PebbleFixture fixture) : IClassFixture<Peb
 
             using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
             Assert.Equal(firstUrl, again.Url);
-            Assert.Equal(["reuse.portico-acme.example"], DnsNames(leaf));
+            Assert.Equal(["reuse.portico-acme.example"], TlsHandshake.DnsNames(leaf));
         }
         finally
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    private static List<string> DnsNames(X509Certificate2 certificate)
-    {
-        var names = new List<string>();
-        foreach (var extension in certificate.Extensions)
-        {
-            if (extension is X509SubjectAlternativeNameExtension san)
-            {
-                names.AddRange(san.EnumerateDnsNames());
-            }
-        }
-
-        return names;
     }
 
     /// <summary>Publishes a key authorization with a wrong thumbprint, as a misconfigured key would.</summary>

@@ -25,11 +25,11 @@ public sealed class AcmeRenewalTests
         await using (var portico = await PorticoHost.StartAsync(StaticYaml(webPort, pebble, directory.Storage, certificatesDuration: 1), Routers(backend, "short.example.test"), time: new AcceleratedTimeProvider(60)))
         {
             var port = portico.Url("websecure").Port;
-            using var first = await WaitForAcmeCertificateAsync(port, "short.example.test", pebble);
+            using var first = await TlsHandshake.WaitForPebbleCertificateAsync(port, "short.example.test", pebble);
             // pebble's NotAfter is inclusive: the last valid second is 1499 s after NotBefore.
             Assert.InRange(first.NotAfter - first.NotBefore, TimeSpan.FromSeconds(1499), TimeSpan.FromSeconds(1500));
 
-            using var renewed = await WaitForAcmeCertificateAsync(port, "short.example.test", pebble, c => c.SerialNumber != first.SerialNumber);
+            using var renewed = await TlsHandshake.WaitForPebbleCertificateAsync(port, "short.example.test", pebble, c => c.SerialNumber != first.SerialNumber);
 
             Assert.True(renewed.NotAfter > first.NotAfter, $"renewed {renewed.NotAfter:O}, first {first.NotAfter:O}");
             var status = await AcmeStatusAsync(portico, "short.example.test");
@@ -40,7 +40,7 @@ public sealed class AcmeRenewalTests
         var staticYaml = StaticYaml(webPort, pebble, directory.Storage, email: "other@portico.example", certificatesDuration: 1);
         await using (var restarted = await PorticoHost.StartAsync(staticYaml, Routers(backend, "short.example.test", "new.example.test"), time: new AcceleratedTimeProvider(60)))
         {
-            (await WaitForAcmeCertificateAsync(restarted.Url("websecure").Port, "new.example.test", pebble)).Dispose();
+            (await TlsHandshake.WaitForPebbleCertificateAsync(restarted.Url("websecure").Port, "new.example.test", pebble)).Dispose();
         }
 
         using var stored = JsonDocument.Parse(await File.ReadAllTextAsync(directory.Storage));

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Portico.FunctionalTests.Infrastructure;
 
@@ -25,7 +21,7 @@ public sealed class AcmeResilienceTests
         using var logs = new CapturingLoggerProvider();
         await using var portico = await PorticoHost.StartAsync(StaticYaml(webPort, pebble, directory.Storage), Routers(backend, "one.example.test"), logs.Factory, new AcceleratedTimeProvider(60));
         var port = portico.Url("websecure").Port;
-        (await WaitForAcmeCertificateAsync(port, "one.example.test", pebble)).Dispose();
+        (await TlsHandshake.WaitForPebbleCertificateAsync(port, "one.example.test", pebble)).Dispose();
         var firstAccount = StoredAccountUri(directory.Storage);
 
         await pebble.StopPebbleAsync().WaitAsync(Timeout);
@@ -38,7 +34,7 @@ public sealed class AcmeResilienceTests
         Assert.Equal("valid", (await AcmeStatusAsync(portico, "one.example.test")).GetProperty("status").GetString());
 
         await pebble.StartPebbleAsync().WaitAsync(Timeout);
-        using var second = await WaitForAcmeCertificateAsync(port, "two.example.test", pebble);
+        using var second = await TlsHandshake.WaitForPebbleCertificateAsync(port, "two.example.test", pebble);
 
         Assert.Contains("retrying at", failure, StringComparison.Ordinal);
         Assert.NotEqual(firstAccount, StoredAccountUri(directory.Storage));
@@ -94,42 +90,6 @@ public sealed class AcmeResilienceTests
         }
 
         throw new InvalidOperationException($"{domain} is not in /api/acme: {all}");
-    }
-
-    /// <summary>Handshakes (a new connection each time) until <paramref name="host"/> gets a pebble certificate accepted by <paramref name="accept"/>.</summary>
-    internal static async Task<X509Certificate2> WaitForAcmeCertificateAsync(int port, string host, PebbleServer pebble, Func<X509Certificate2, bool>? accept = null)
-    {
-        X509Certificate2? found = null;
-        try
-        {
-            await Poll.UntilAsync(async () =>
-            {
-                var certificate = await HandshakeAsync(port, host);
-                if (!certificate.Issuer.Contains("Pebble", StringComparison.OrdinalIgnoreCase) || (accept is not null && !accept(certificate)))
-                {
-                    certificate.Dispose();
-                    return false;
-                }
-
-                found = certificate;
-                return true;
-            }, $"a certificate issued by pebble for {host}", Timeout);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new InvalidOperationException("no ACME certificate was served; pebble's log:\n" + pebble.Log, ex);
-        }
-
-        return found!;
-    }
-
-    private static async Task<X509Certificate2> HandshakeAsync(int port, string host)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(10));
-        await using var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }).WaitAsync(TimeSpan.FromSeconds(10));
-        return new X509Certificate2(ssl.RemoteCertificate!);
     }
 
     /// <summary>A temporary directory holding the test's acme.json.</summary>

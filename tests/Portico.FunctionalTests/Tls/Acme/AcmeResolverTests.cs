@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Portico.FunctionalTests.Infrastructure;
 
 namespace Portico.FunctionalTests.Tls.Acme;
@@ -68,9 +65,9 @@ public sealed class AcmeResolverTests
             await using (var portico = await PorticoHost.StartAsync(staticYaml, dynamicYaml))
             {
                 var port = portico.Url("websecure").Port;
-                using var issued = await WaitForAcmeCertificateAsync(port, pebble);
+                using var issued = await TlsHandshake.WaitForPebbleCertificateAsync(port, Host, pebble);
                 serial = issued.SerialNumber;
-                Assert.Contains(Host, DnsNames(issued));
+                Assert.Contains(Host, TlsHandshake.DnsNames(issued));
 
                 using var client = new TlsClient(portico.Url("websecure"));
                 using var response = await client.GetAsync(Host);
@@ -86,7 +83,7 @@ public sealed class AcmeResolverTests
 
             await using (var restarted = await PorticoHost.StartAsync(staticYaml, dynamicYaml))
             {
-                using var reused = await WaitForAcmeCertificateAsync(restarted.Url("websecure").Port, pebble);
+                using var reused = await TlsHandshake.WaitForPebbleCertificateAsync(restarted.Url("websecure").Port, Host, pebble);
                 Assert.Equal(serial, reused.SerialNumber);
             }
         }
@@ -94,56 +91,5 @@ public sealed class AcmeResolverTests
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    /// <summary>Handshakes (a new connection each time) until the certificate for <see cref="Host"/> is not the default one.</summary>
-    private static async Task<X509Certificate2> WaitForAcmeCertificateAsync(int port, PebbleServer pebble)
-    {
-        X509Certificate2? found = null;
-        try
-        {
-            await Poll.UntilAsync(async () =>
-            {
-                var certificate = await HandshakeAsync(port);
-                if (certificate.Issuer.Contains("TRAEFIK DEFAULT CERT", StringComparison.Ordinal))
-                {
-                    certificate.Dispose();
-                    return false;
-                }
-
-                found = certificate;
-                return true;
-            }, "a certificate issued by pebble", Timeout);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidOperationException("no ACME certificate was served; pebble's log:\n" + pebble.Log, ex);
-        }
-
-        Assert.Contains("Pebble", found!.Issuer, StringComparison.OrdinalIgnoreCase);
-        return found;
-    }
-
-    private static async Task<X509Certificate2> HandshakeAsync(int port)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(10));
-        await using var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = Host }).WaitAsync(TimeSpan.FromSeconds(10));
-        return new X509Certificate2(ssl.RemoteCertificate!);
-    }
-
-    private static List<string> DnsNames(X509Certificate2 certificate)
-    {
-        var names = new List<string>();
-        foreach (var extension in certificate.Extensions)
-        {
-            if (extension is X509SubjectAlternativeNameExtension san)
-            {
-                names.AddRange(san.EnumerateDnsNames());
-            }
-        }
-
-        return names;
     }
 }

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Portico.FunctionalTests.Infrastructure;
 
 namespace Portico.FunctionalTests.Tls.Acme;
@@ -93,62 +89,12 @@ public sealed class EntryPointResolverTests
                 """;
 
             await using var portico = await PorticoHost.StartAsync(staticYaml, dynamicYaml);
-            using var issued = await WaitForPebbleCertificateAsync(portico.Url("websecure").Port, serverName, pebble);
-            Assert.Equal(names.Order(StringComparer.Ordinal), DnsNames(issued).Order(StringComparer.Ordinal));
+            using var issued = await TlsHandshake.WaitForPebbleCertificateAsync(portico.Url("websecure").Port, serverName, pebble);
+            Assert.Equal(names.Order(StringComparer.Ordinal), TlsHandshake.DnsNames(issued).Order(StringComparer.Ordinal));
         }
         finally
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    /// <summary>Handshakes (a new connection each time) until the certificate served is issued by pebble.</summary>
-    private static async Task<X509Certificate2> WaitForPebbleCertificateAsync(int port, string serverName, PebbleServer pebble)
-    {
-        X509Certificate2? found = null;
-        try
-        {
-            await Poll.UntilAsync(async () =>
-            {
-                var certificate = await HandshakeAsync(port, serverName);
-                if (!certificate.Issuer.Contains("Pebble", StringComparison.OrdinalIgnoreCase))
-                {
-                    certificate.Dispose();
-                    return false;
-                }
-
-                found = certificate;
-                return true;
-            }, "a certificate issued by pebble", Timeout);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidOperationException("no ACME certificate was served; pebble's log:\n" + pebble.Log, ex);
-        }
-
-        return found!;
-    }
-
-    private static async Task<X509Certificate2> HandshakeAsync(int port, string serverName)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(10));
-        await using var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = serverName }).WaitAsync(TimeSpan.FromSeconds(10));
-        return new X509Certificate2(ssl.RemoteCertificate!);
-    }
-
-    private static List<string> DnsNames(X509Certificate2 certificate)
-    {
-        var names = new List<string>();
-        foreach (var extension in certificate.Extensions)
-        {
-            if (extension is X509SubjectAlternativeNameExtension san)
-            {
-                names.AddRange(san.EnumerateDnsNames());
-            }
-        }
-
-        return names;
     }
 }

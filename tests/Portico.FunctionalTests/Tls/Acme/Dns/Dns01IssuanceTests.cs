@@ -35,7 +35,7 @@ public sealed class Dns01IssuanceTests : IAsyncLifetime, IDisposable
         var issued = await IssueAsync(["*.example.test", "example.test"], "exec", environment);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
-        Assert.Equal(["*.example.test", "example.test"], DnsNames(leaf).Order(StringComparer.Ordinal));
+        Assert.Equal(["*.example.test", "example.test"], TlsHandshake.DnsNames(leaf).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class Dns01IssuanceTests : IAsyncLifetime, IDisposable
         var issued = await IssueAsync(["req.example.test"], "httpreq", environment);
 
         using var leaf = X509Certificate2.CreateFromPem(issued.CertificatePem);
-        Assert.Equal(["req.example.test"], DnsNames(leaf));
+        Assert.Equal(["req.example.test"], TlsHandshake.DnsNames(leaf));
         Assert.Equal(["POST /dns/present _acme-challenge.req.example.test.", "POST /dns/cleanup _acme-challenge.req.example.test."], calls);
     }
 
@@ -113,19 +113,5 @@ public sealed class Dns01IssuanceTests : IAsyncLifetime, IDisposable
         var config = new AcmeDnsChallengeConfig { Provider = provider, Resolvers = [$"127.0.0.1:{DnsScripts.Port(Pebble.DnsPort)}"] };
         var solver = new Dns01ChallengeSolver(config, environment.GetValueOrDefault, TimeProvider.System);
         return await client.IssueAsync(names, [solver], CancellationToken.None).WaitAsync(Timeout);
-    }
-
-    internal static List<string> DnsNames(X509Certificate2 certificate)
-    {
-        var names = new List<string>();
-        foreach (var extension in certificate.Extensions)
-        {
-            if (extension is X509SubjectAlternativeNameExtension san)
-            {
-                names.AddRange(san.EnumerateDnsNames());
-            }
-        }
-
-        return names;
     }
 }

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Portico.FunctionalTests.Infrastructure;
 
 namespace Portico.FunctionalTests.Tls.Acme.Dns;
@@ -66,9 +63,9 @@ public sealed class Dns01ResolverTests
                 """;
 
             await using var portico = await PorticoHost.StartAsync(staticYaml, dynamicYaml);
-            using var issued = await WaitForAcmeCertificateAsync(portico.Url("websecure").Port, pebble);
+            using var issued = await TlsHandshake.WaitForPebbleCertificateAsync(portico.Url("websecure").Port, Host, pebble);
 
-            Assert.Equal(["*.wild.test"], Dns01IssuanceTests.DnsNames(issued));
+            Assert.Equal(["*.wild.test"], TlsHandshake.DnsNames(issued));
             using var client = new TlsClient(portico.Url("websecure"));
             using var response = await client.GetAsync(Host);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -80,41 +77,5 @@ public sealed class Dns01ResolverTests
             Environment.SetEnvironmentVariable("EXEC_POLLING_INTERVAL", null);
             directory.Delete(recursive: true);
         }
-    }
-
-    /// <summary>Handshakes (a new connection each time) until the certificate for <see cref="Host"/> is pebble's.</summary>
-    private static async Task<X509Certificate2> WaitForAcmeCertificateAsync(int port, PebbleServer pebble)
-    {
-        X509Certificate2? found = null;
-        try
-        {
-            await Poll.UntilAsync(async () =>
-            {
-                var certificate = await HandshakeAsync(port);
-                if (!certificate.Issuer.Contains("Pebble", StringComparison.OrdinalIgnoreCase))
-                {
-                    certificate.Dispose();
-                    return false;
-                }
-
-                found = certificate;
-                return true;
-            }, "a wildcard certificate issued by pebble", Timeout);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidOperationException("no ACME certificate was served; pebble's log:\n" + pebble.Log, ex);
-        }
-
-        return found!;
-    }
-
-    private static async Task<X509Certificate2> HandshakeAsync(int port)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(10));
-        await using var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = Host }).WaitAsync(TimeSpan.FromSeconds(10));
-        return new X509Certificate2(ssl.RemoteCertificate!);
     }
 }
