@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Portico.FunctionalTests.Infrastructure;
@@ -44,7 +43,7 @@ public sealed class DigestAuthTests
                       - url: "{backend.Url}"
             """);
 
-        var output = await CurlAsync("--digest", "-u", credentials, "-w", "%{http_code} ", "-o", "-", new Uri(portico.Url(), "/dir/index.html?a=1").ToString());
+        var output = await Curl.RunAsync("--digest", "-u", credentials, "-w", "%{http_code} ", "-o", "-", new Uri(portico.Url(), "/dir/index.html?a=1").ToString());
 
         // curl prints the body before -w's output; put the status first for a readable comparison.
         var status = output[^4..^1];
@@ -57,34 +56,6 @@ public sealed class DigestAuthTests
         else
         {
             Assert.Empty(backend.Seen);
-        }
-    }
-
-    private static async Task<string> CurlAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-sS");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("curl is not on PATH: install the Debian package curl to run this test", ex);
-        }
-
-        using (process)
-        {
-            var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(PorticoHost.Timeout);
-            await process.WaitForExitAsync().WaitAsync(PorticoHost.Timeout);
-            Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync());
-            return output;
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Portico.FunctionalTests.Infrastructure;
 
-namespace Portico.FunctionalTests.Tls;
+namespace Portico.FunctionalTests.Infrastructure;
 
 /// <summary>Runs the real curl client (Debian package curl) and returns what it printed.</summary>
 internal static class Curl
