@@ -91,6 +91,9 @@ internal sealed record ServiceInfo
     public IReadOnlyList<string> UsedBy { get; init; } = [];
 
     public Configuration.Dynamic.ServiceConfig? Config { get; init; }
+
+    /// <summary>The configuration of a TCP service (then <see cref="Config"/> is null).</summary>
+    public Configuration.Dynamic.TcpServiceConfig? TcpConfig { get; init; }
 }
 
 internal sealed record MiddlewareInfo

@@ -79,6 +79,7 @@ internal sealed partial class SnapshotBuilder
                     Status = status,
                     Errors = errors,
                     UsedBy = users.GetValueOrDefault(s.Key) ?? [],
+                    TcpConfig = s.Value.Config,
                 };
             })
             .ToArray();
