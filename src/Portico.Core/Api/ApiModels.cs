@@ -22,6 +22,36 @@ internal static class ApiModels
         r.Provider,
     };
 
+    /// <summary>A TCP router as Traefik shows it (<c>/api/tcp/routers</c>).</summary>
+    public static object TcpRouter(TcpRouterInfo r) => new
+    {
+        r.EntryPoints,
+        Middlewares = r.Middlewares.Count > 0 ? r.Middlewares : null,
+        r.Service,
+        r.Rule,
+        r.RuleSyntax,
+        r.Priority,
+        r.Tls,
+        r.Status,
+        Error = r.Errors.Count > 0 ? r.Errors.Select(e => e.Message).ToArray() : null,
+        Using = r.Status == ItemStatus.Disabled ? null : r.EntryPoints,
+        r.Name,
+        r.Provider,
+    };
+
+    /// <summary>A TCP service as Traefik shows it (<c>/api/tcp/services</c>).</summary>
+    public static object TcpService(ServiceInfo s) => new
+    {
+        LoadBalancer = s.TcpConfig?.LoadBalancer,
+        Weighted = s.TcpConfig?.Weighted,
+        s.Status,
+        Error = s.Errors.Count > 0 ? s.Errors.Select(e => e.Message).ToArray() : null,
+        UsedBy = s.UsedBy,
+        s.Name,
+        s.Provider,
+        s.Type,
+    };
+
     /// <summary>
     /// A service as Traefik shows it, with <c>serverStatus</c> (server URL to <c>UP</c>/<c>DOWN</c>) read from the live
     /// load balancer of <paramref name="snapshot"/>, so health-check verdicts are visible.

@@ -65,6 +65,8 @@ internal sealed class ApiService : IHttpService
             "/api/http/routers" => status.Routers.Select(ApiModels.Router).ToArray(),
             "/api/http/services" => status.Services.Select(s => ApiModels.Service(s, snapshot)).ToArray(),
             "/api/http/middlewares" => status.Middlewares.Select(ApiModels.Middleware).ToArray(),
+            "/api/tcp/routers" => status.TcpRouters.Select(ApiModels.TcpRouter).ToArray(),
+            "/api/tcp/services" => status.TcpServices.Select(ApiModels.TcpService).ToArray(),
             "/api/certificates" => _holder.Current.Tls.Certificates.Select(ApiModels.Certificate).ToArray(),
             "/api/acme" => (_acmeStatus?.Snapshot() ?? []).Select(ApiModels.AcmeDomain).ToArray(),
             _ => Single(path, snapshot),
@@ -95,6 +97,16 @@ internal sealed class ApiService : IHttpService
         if (TryName(path, "/api/http/middlewares/", out name))
         {
             return status.Middlewares.Where(m => m.Name == name).Select(ApiModels.Middleware).FirstOrDefault();
+        }
+
+        if (TryName(path, "/api/tcp/routers/", out name))
+        {
+            return status.TcpRouters.Where(r => r.Name == name).Select(ApiModels.TcpRouter).FirstOrDefault();
+        }
+
+        if (TryName(path, "/api/tcp/services/", out name))
+        {
+            return status.TcpServices.Where(s => s.Name == name).Select(ApiModels.TcpService).FirstOrDefault();
         }
 
         if (TryName(path, "/api/entrypoints/", out name))
@@ -130,7 +142,12 @@ internal sealed class ApiService : IHttpService
             Services = ApiModels.Counts(status.Services.Select(s => s.Status)),
             Middlewares = ApiModels.Counts(status.Middlewares.Select(m => m.Status)),
         },
-        Tcp = new { Routers = ApiModels.Counts([]), Services = ApiModels.Counts([]), Middlewares = ApiModels.Counts([]) },
+        Tcp = new
+        {
+            Routers = ApiModels.Counts(status.TcpRouters.Select(r => r.Status)),
+            Services = ApiModels.Counts(status.TcpServices.Select(s => s.Status)),
+            Middlewares = ApiModels.Counts([]),
+        },
         Udp = new { Routers = ApiModels.Counts([]), Services = ApiModels.Counts([]) },
         Features = new { Tracing = string.Empty, Metrics = string.Empty, AccessLog = false },
         Providers = status.Routers.Select(r => r.Provider).Concat(status.Services.Select(s => s.Provider))

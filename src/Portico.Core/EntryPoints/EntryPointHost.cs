@@ -25,7 +25,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
     private readonly IHttpApplication<HttpContext> _application;
     private ListenOptions? _listenOptions;
 
-    public EntryPointHost(string name, EntryPointConfig config, IPEndPoint bind, IHttpApplication<HttpContext> application, RuntimeHolder runtime, ILoggerFactory loggerFactory)
+    public EntryPointHost(string name, EntryPointConfig config, IPEndPoint bind, IHttpApplication<HttpContext> application, RuntimeHolder runtime, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         _name = name;
         _config = config;
@@ -36,7 +36,8 @@ internal sealed class EntryPointHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<ILoggerFactory>(new KestrelLoggerFactory(loggerFactory));
-        builder.WebHost.ConfigureKestrel(options => Configure(options, name, config, bind, runtime, listen => _listenOptions = listen));
+        var tcp = new TcpConnectionHandler(name, runtime, config.Transport.RespondingTimeouts.ReadTimeout, time ?? TimeProvider.System, loggerFactory.CreateLogger("Portico.Tcp"));
+        builder.WebHost.ConfigureKestrel(options => Configure(options, name, config, bind, runtime, tcp, listen => _listenOptions = listen));
         _app = builder.Build();
         _server = _app.Services.GetRequiredService<IServer>();
     }
@@ -57,7 +58,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static void Configure(KestrelServerOptions options, string name, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, Action<ListenOptions> bound)
+    private static void Configure(KestrelServerOptions options, string name, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, TcpConnectionHandler tcp, Action<ListenOptions> bound)
     {
         options.AddServerHeader = false;
         options.AllowSynchronousIO = false;
@@ -83,6 +84,9 @@ internal sealed class EntryPointHost : IAsyncDisposable
         options.Listen(bind, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
+
+            // TCP routers see each connection first; what they do not take goes on to HTTP with every byte unread.
+            listen.UseTcpRouting(tcp);
 
             // As Traefik, every entry point serves TLS and cleartext HTTP on its port; routers decide which they answer.
             listen.UseTlsOrPlain(runtime, config.Http.Tls, timeouts.ReadTimeout, name);

@@ -104,7 +104,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             }
 
             var dispatcher = new EntryPointDispatcher(name, entryPoint, Runtime, _time, _loggerFactory);
-            var host = new EntryPointHost(name, entryPoint, bind, dispatcher, Runtime, _loggerFactory);
+            var host = new EntryPointHost(name, entryPoint, bind, dispatcher, Runtime, _loggerFactory, _time);
             _entryPoints.Add(host);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             LogListening(_logger, name, host.LocalEndPoint.ToString());

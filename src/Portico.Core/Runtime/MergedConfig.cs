@@ -22,6 +22,14 @@ internal sealed class MergedConfig
 
     public Dictionary<string, Provided<ServersTransportItemConfig>> ServersTransports { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, Provided<TcpRouterConfig>> TcpRouters { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Provided<TcpServiceConfig>> TcpServices { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Provided<ConfigNode>> TcpMiddlewares { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Provided<TcpServersTransportConfig>> TcpServersTransports { get; } = new(StringComparer.Ordinal);
+
     public List<ConfigError> ProviderErrors { get; } = [];
 
     public static MergedConfig From(IEnumerable<ProviderSnapshot> providers)
@@ -30,6 +38,11 @@ internal sealed class MergedConfig
         foreach (var snapshot in providers)
         {
             merged.ProviderErrors.AddRange(snapshot.Errors);
+            if (snapshot.Config.Tcp is { } tcp)
+            {
+                merged.AddTcp(tcp, snapshot.Provider);
+            }
+
             var http = snapshot.Config.Http;
             if (http is null)
             {
@@ -63,6 +76,33 @@ internal sealed class MergedConfig
         }
 
         return merged;
+    }
+
+    private void AddTcp(TcpConfig tcp, string provider)
+    {
+        foreach (var (name, router) in tcp.Routers)
+        {
+            TcpRouters[Qualify(name, provider)] = new(provider, router with
+            {
+                Service = router.Service is null ? null : Qualify(router.Service, provider),
+                Middlewares = router.Middlewares.Select(m => Qualify(m, provider)).ToArray(),
+            });
+        }
+
+        foreach (var (name, service) in tcp.Services)
+        {
+            TcpServices[Qualify(name, provider)] = new(provider, service);
+        }
+
+        foreach (var (name, middleware) in tcp.Middlewares)
+        {
+            TcpMiddlewares[Qualify(name, provider)] = new(provider, middleware);
+        }
+
+        foreach (var (name, transport) in tcp.ServersTransports)
+        {
+            TcpServersTransports[Qualify(name, provider)] = new(provider, transport);
+        }
     }
 
     /// <summary>Adds the provider to a plain name; a name that already names one (<c>auth@file</c>) is kept.</summary>

@@ -17,6 +17,9 @@ internal sealed class RuntimeSnapshot
     /// <summary>Routes per entry point name, for requests over TLS and over cleartext.</summary>
     public required FrozenDictionary<string, EntryPointRoutes> EntryPoints { get; init; }
 
+    /// <summary>TCP routes per entry point; an entry point without TCP routers has no entry (its connections go straight to HTTP).</summary>
+    public FrozenDictionary<string, Tcp.Routing.TcpRouteTable> Tcp { get; init; } = FrozenDictionary<string, Tcp.Routing.TcpRouteTable>.Empty;
+
     /// <summary>Every built service by qualified name (also carries the state reused by the next build).</summary>
     public required IReadOnlyDictionary<string, IHttpService> Services { get; init; }
 

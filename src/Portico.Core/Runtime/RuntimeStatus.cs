@@ -21,6 +21,10 @@ internal sealed record RuntimeStatus
 
     public IReadOnlyList<MiddlewareInfo> Middlewares { get; init; } = [];
 
+    public IReadOnlyList<TcpRouterInfo> TcpRouters { get; init; } = [];
+
+    public IReadOnlyList<ServiceInfo> TcpServices { get; init; } = [];
+
     /// <summary>Problems that belong to no single item (files that do not parse, duplicate names across files).</summary>
     public IReadOnlyList<ConfigError> ProviderErrors { get; init; } = [];
 
@@ -28,7 +32,9 @@ internal sealed record RuntimeStatus
         ProviderErrors
             .Concat(Routers.SelectMany(r => r.Errors))
             .Concat(Services.SelectMany(s => s.Errors))
-            .Concat(Middlewares.SelectMany(m => m.Errors));
+            .Concat(Middlewares.SelectMany(m => m.Errors))
+            .Concat(TcpRouters.SelectMany(r => r.Errors))
+            .Concat(TcpServices.SelectMany(s => s.Errors));
 }
 
 internal sealed record RouterInfo
@@ -85,6 +91,9 @@ internal sealed record ServiceInfo
     public IReadOnlyList<string> UsedBy { get; init; } = [];
 
     public Configuration.Dynamic.ServiceConfig? Config { get; init; }
+
+    /// <summary>The configuration of a TCP service (then <see cref="Config"/> is null).</summary>
+    public Configuration.Dynamic.TcpServiceConfig? TcpConfig { get; init; }
 }
 
 internal sealed record MiddlewareInfo
@@ -102,4 +111,31 @@ internal sealed record MiddlewareInfo
     public IReadOnlyList<string> UsedBy { get; init; } = [];
 
     public Configuration.Parsing.ConfigNode? Config { get; init; }
+}
+
+internal sealed record TcpRouterInfo
+{
+    public required string Name { get; init; }
+
+    public required string Provider { get; init; }
+
+    public string? Rule { get; init; }
+
+    public string? RuleSyntax { get; init; }
+
+    public int Priority { get; init; }
+
+    public IReadOnlyList<string> EntryPoints { get; init; } = [];
+
+    public IReadOnlyList<string> Middlewares { get; init; } = [];
+
+    public string? Service { get; init; }
+
+    public Configuration.Dynamic.TcpRouterTlsConfig? Tls { get; init; }
+
+    public Configuration.Parsing.SourceLocation Location { get; init; }
+
+    public string Status { get; init; } = ItemStatus.Enabled;
+
+    public IReadOnlyList<ConfigError> Errors { get; init; } = [];
 }

@@ -99,9 +99,12 @@ internal sealed partial class SnapshotBuilder
             e => new EntryPointRoutes(new HttpRouteTable<RouteHandler>(e.Value), new HttpRouteTable<RouteHandler>(tlsRoutes[e.Key])),
             StringComparer.Ordinal);
 
+        var tcp = BuildTcp(merged, routerInfos);
         var status = new RuntimeStatus
         {
             Routers = routerInfos,
+            TcpRouters = tcp.Routers,
+            TcpServices = tcp.Services,
             Services = DescribeServices(merged, services, serviceUsers),
             Middlewares = DescribeMiddlewares(merged, middlewareErrors, middlewareUsers),
             ProviderErrors = merged.ProviderErrors,
@@ -124,6 +127,7 @@ internal sealed partial class SnapshotBuilder
         {
             Generation = Interlocked.Increment(ref _generation),
             EntryPoints = tables,
+            Tcp = tcp.Tables,
             Services = services.Built,
             Status = status,
             Tls = tls,
@@ -279,15 +283,17 @@ internal sealed partial class SnapshotBuilder
         return info with { Priority = priority, Status = warnings.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled, Errors = all };
     }
 
-    /// <summary>TCP and UDP dynamic sections load (so a Traefik file still works) but are not served yet: say so once per provider.</summary>
+    /// <summary>The UDP dynamic section loads (so a Traefik file still works) but is not served yet: say so once per provider.</summary>
     private static void WarnUnsupportedSections(ProviderSnapshot provider, List<ConfigError> errors)
     {
-        foreach (var (section, node) in new[] { ("tcp", provider.Config.Tcp), ("udp", provider.Config.Udp) })
+        if (provider.Config.Udp is { } udp)
         {
-            if (node is not null)
-            {
-                errors.Add(new ConfigError($"{section} (provider {provider.Provider})", $"the dynamic \"{section}\" section is accepted, not yet supported by this Portico version", node.Location, ConfigSeverity.Warning));
-            }
+            errors.Add(new ConfigError($"udp (provider {provider.Provider})", "the dynamic \"udp\" section is accepted, not yet supported by this Portico version", udp.Location, ConfigSeverity.Warning));
+        }
+
+        if (provider.Config.Tcp?.Middlewares is { Count: > 0 } middlewares)
+        {
+            errors.Add(new ConfigError($"tcp.middlewares (provider {provider.Provider})", $"TCP middlewares ({string.Join(", ", middlewares.Keys)}) are accepted, not yet supported by this Portico version", SourceLocation.None, ConfigSeverity.Warning));
         }
     }
 

@@ -72,13 +72,13 @@ public sealed class SnapshotBuilderTests
               middlewares:
                 broken:
                   addPrefix: {}
-            tcp:
+            udp:
               routers: {}
             """);
 
         var broken = snapshot.Status.Middlewares.Single(m => m.Name == "broken@file");
         Assert.Equal(ItemStatus.Disabled, broken.Status);
-        Assert.Contains(snapshot.Status.ProviderErrors, e => e.Severity == ConfigSeverity.Warning && e.Message.Contains("\"tcp\" section", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Status.ProviderErrors, e => e.Severity == ConfigSeverity.Warning && e.Message.Contains("\"udp\" section", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -10,7 +10,7 @@ public sealed record DynamicConfig
 {
     public HttpConfig? Http { get; init; }
 
-    public ConfigNode? Tcp { get; init; }
+    public TcpConfig? Tcp { get; init; }
 
     public ConfigNode? Udp { get; init; }
 

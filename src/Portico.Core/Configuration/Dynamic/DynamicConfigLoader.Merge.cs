@@ -15,7 +15,11 @@ internal static partial class DynamicConfigLoader
         var services = new Named<ServiceConfig>("service");
         var middlewares = new Named<ConfigNode>("middleware");
         var transports = new Named<ServersTransportItemConfig>("serversTransport");
-        var tcp = new RawMerger("TCP");
+        var tcpRouters = new Named<TcpRouterConfig>("TCP router");
+        var tcpServices = new Named<TcpServiceConfig>("TCP service");
+        var tcpMiddlewares = new Named<ConfigNode>("TCP middleware");
+        var tcpTransports = new Named<TcpServersTransportConfig>("TCP serversTransport");
+        var anyTcp = false;
         var udp = new RawMerger("UDP");
         var certificates = new List<CertificateConfig>();
         var tlsOptions = new Named<TlsOptionsConfig>("TLS option");
@@ -33,7 +37,15 @@ internal static partial class DynamicConfigLoader
                 transports.AddAll(http.ServersTransports, source, errors);
             }
 
-            tcp.Add(config.Tcp, source, errors);
+            if (config.Tcp is { } tcp)
+            {
+                anyTcp = true;
+                tcpRouters.AddAll(tcp.Routers, source, errors);
+                tcpServices.AddAll(tcp.Services, source, errors);
+                tcpMiddlewares.AddAll(tcp.Middlewares, source, errors);
+                tcpTransports.AddAll(tcp.ServersTransports, source, errors);
+            }
+
             udp.Add(config.Udp, source, errors);
             if (config.Tls is { } tls)
             {
@@ -49,7 +61,9 @@ internal static partial class DynamicConfigLoader
             Http = anyHttp
                 ? new HttpConfig { Routers = routers.Items, Services = services.Items, Middlewares = middlewares.Items, ServersTransports = transports.Items }
                 : null,
-            Tcp = tcp.Build(),
+            Tcp = anyTcp
+                ? new TcpConfig { Routers = tcpRouters.Items, Services = tcpServices.Items, Middlewares = tcpMiddlewares.Items, ServersTransports = tcpTransports.Items }
+                : null,
             Udp = udp.Build(),
             Tls = firstTls is null
                 ? null

@@ -43,9 +43,22 @@ internal static partial class DynamicConfigLoader
             };
         }
 
+        if (config.Tcp is { } tcp)
+        {
+            config = config with
+            {
+                Tcp = tcp with
+                {
+                    Routers = WithoutReserved(tcp.Routers, "TCP router", errors),
+                    Services = WithoutReserved(tcp.Services, "TCP service", errors),
+                    Middlewares = WithoutReserved(tcp.Middlewares, "TCP middleware", errors),
+                    ServersTransports = WithoutReserved(tcp.ServersTransports, "TCP serversTransport", errors),
+                },
+            };
+        }
+
         return config with
         {
-            Tcp = RawWithoutReserved(config.Tcp, "TCP", errors),
             Udp = RawWithoutReserved(config.Udp, "UDP", errors),
         };
     }

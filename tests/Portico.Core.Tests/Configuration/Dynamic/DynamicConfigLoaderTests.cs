@@ -42,7 +42,7 @@ public sealed class DynamicConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(5), http.ServersTransports["internal"].ForwardingTimeouts.DialTimeout);
         Assert.Equal(TimeSpan.FromSeconds(90), http.ServersTransports["internal"].ForwardingTimeouts.IdleConnTimeout);
         Assert.NotNull(http.Middlewares["strip-api"].Get("stripPrefix"));
-        Assert.NotNull(config.Tcp!.Get("routers")!.Get("db"));
+        Assert.NotNull(config.Tcp!.Routers["db"]);
         Assert.Single(config.Tls!.Certificates);
     }
 
@@ -86,7 +86,7 @@ public sealed class DynamicConfigLoaderTests
         Assert.Equal(line, error.Location.Line);
         Assert.Empty(config!.Http?.Routers ?? new Dictionary<string, RouterConfig>());
         Assert.Empty(config.Http?.Services ?? new Dictionary<string, ServiceConfig>());
-        Assert.Empty(config.Tcp?.Get("routers")?.Entries ?? []);
+        Assert.Empty(config.Tcp?.Routers ?? new Dictionary<string, TcpRouterConfig>());
     }
 
     [Fact]

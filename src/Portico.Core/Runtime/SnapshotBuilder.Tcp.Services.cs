@@ -1,0 +1,183 @@
+using Portico.Configuration;
+using Portico.Configuration.Dynamic;
+using Portico.Configuration.Parsing;
+using Portico.Tcp.Services;
+
+namespace Portico.Runtime;
+
+internal sealed partial class SnapshotBuilder
+{
+    /// <summary>The TCP services of one build: the built ones, and every service's own errors (empty when enabled).</summary>
+    private sealed class TcpServiceBuild(SnapshotBuilder builder, MergedConfig merged, IReadOnlyDictionary<string, TcpTransportSettings?> transports)
+    {
+        public Dictionary<string, ITcpService> Built { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, List<ConfigError>> Errors { get; } = new(StringComparer.Ordinal);
+
+        private readonly HashSet<string> _building = new(StringComparer.Ordinal);
+
+        /// <summary>Builds <paramref name="name"/> (and the services it names) once; null when it is missing or broken.</summary>
+        public ITcpService? Build(string name)
+        {
+            if (Built.TryGetValue(name, out var done))
+            {
+                return done;
+            }
+
+            if (Errors.ContainsKey(name) || !merged.TcpServices.TryGetValue(name, out var provided))
+            {
+                return null;
+            }
+
+            var item = $"TCP service \"{name}\"";
+            var errors = new List<ConfigError>();
+            if (!_building.Add(name))
+            {
+                Errors[name] = [new ConfigError(item, "weighted services form a cycle", provided.Config.Location)];
+                return null;
+            }
+
+            var config = provided.Config;
+            ITcpService? service = null;
+            if ((config.LoadBalancer is null) == (config.Weighted is null))
+            {
+                errors.Add(new ConfigError(item, "a TCP service must have exactly one of loadBalancer and weighted", config.Location));
+            }
+            else if (config.LoadBalancer is { } lb)
+            {
+                service = LoadBalancer(name, provided.Provider, lb, item, config.Location, errors);
+            }
+            else
+            {
+                service = Weighted(name, provided.Provider, config.Weighted!, item, config.Location, errors);
+            }
+
+            _building.Remove(name);
+            Errors[name] = errors;
+            if (service is null || errors.Any(e => e.Severity == ConfigSeverity.Error))
+            {
+                return null;
+            }
+
+            Built[name] = service;
+            return service;
+        }
+
+        private TcpLoadBalancer? LoadBalancer(string name, string provider, TcpLoadBalancerConfig lb, string item, SourceLocation location, List<ConfigError> errors)
+        {
+            var servers = new List<TcpServerTarget>(lb.Servers.Count);
+            foreach (var server in lb.Servers)
+            {
+                if (server.Weight is < 0)
+                {
+                    errors.Add(new ConfigError(item, $"server \"{server.Address}\": weight must not be negative", location));
+                }
+                else if (server.Tls)
+                {
+                    errors.Add(new ConfigError(item, $"server \"{server.Address}\": tls to TCP backends is accepted, not yet supported by this Portico version", location));
+                }
+                else if (!TcpServerTarget.TryParse(server.Address, server.Weight ?? 1, out var target, out var error))
+                {
+                    errors.Add(new ConfigError(item, error!, location));
+                }
+                else
+                {
+                    servers.Add(target!);
+                }
+            }
+
+            if (lb.HealthCheck is not null || lb.ProxyProtocol is not null)
+            {
+                errors.Add(new ConfigError(item, "healthCheck and proxyProtocol are accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
+            }
+
+            var transport = TcpTransportSettings.Default;
+            if (!string.IsNullOrEmpty(lb.ServersTransport))
+            {
+                var transportName = MergedConfig.Qualify(lb.ServersTransport, provider);
+                if (!transports.TryGetValue(transportName, out var named) || named is null)
+                {
+                    errors.Add(new ConfigError(item, $"serversTransport \"{transportName}\" does not exist", location));
+                    return null;
+                }
+
+                transport = named;
+            }
+            else
+            {
+                transport = transports.GetValueOrDefault(DefaultTcpTransportName) ?? transport;
+                if (lb.TerminationDelay is { } delay)
+                {
+                    // Traefik v2's place for it, still honoured when no servers transport is named.
+                    transport = transport with { TerminationDelay = delay };
+                }
+            }
+
+            var logger = builder._deps.LoggerFactory.CreateLogger("Portico.Tcp");
+            return new TcpLoadBalancer(name, servers, transport, builder._deps.Time, logger);
+        }
+
+        private TcpWeightedService? Weighted(string name, string provider, TcpWeightedConfig weighted, string item, SourceLocation location, List<ConfigError> errors)
+        {
+            if (weighted.HealthCheck is not null)
+            {
+                errors.Add(new ConfigError(item, "healthCheck is accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
+            }
+
+            var children = new List<(ITcpService, int)>(weighted.Services.Count);
+            foreach (var child in weighted.Services)
+            {
+                if (string.IsNullOrEmpty(child.Name))
+                {
+                    errors.Add(new ConfigError(item, "a weighted service entry has no name", location));
+                    continue;
+                }
+
+                var childName = MergedConfig.Qualify(child.Name, provider);
+                if (child.Weight is < 0)
+                {
+                    errors.Add(new ConfigError(item, $"service \"{childName}\": weight must not be negative", location));
+                }
+                else if (Build(childName) is { } built)
+                {
+                    children.Add((built, child.Weight ?? 1));
+                }
+                else
+                {
+                    var why = merged.TcpServices.ContainsKey(childName) ? "is disabled by its own errors" : "does not exist";
+                    errors.Add(new ConfigError(item, $"the service \"{childName}\" {why}", location));
+                }
+            }
+
+            return new TcpWeightedService(name, children);
+        }
+    }
+
+    private const string DefaultTcpTransportName = "default@internal";
+
+    /// <summary>
+    /// Resolves every <c>tcp.serversTransports</c> item (and the static <c>tcpServersTransport</c> as the default). PROXY
+    /// protocol and TLS to backends are not sent yet: saying so is a warning on the transport.
+    /// </summary>
+    private Dictionary<string, TcpTransportSettings?> BuildTcpTransports(MergedConfig merged)
+    {
+        var transports = new Dictionary<string, TcpTransportSettings?>(StringComparer.Ordinal);
+        var staticErrors = new List<ConfigError>();
+        var defaults = ConfigBinder.Bind<TcpServersTransportConfig>(_static.TcpServersTransport, "tcpServersTransport", staticErrors);
+        transports[DefaultTcpTransportName] = Settings(defaults);
+        foreach (var (name, (_, config)) in merged.TcpServersTransports)
+        {
+            if (config.ProxyProtocol is not null || config.Tls is not null)
+            {
+                merged.ProviderErrors.Add(new ConfigError($"TCP serversTransport \"{name}\"", "proxyProtocol and tls are accepted, not yet supported by this Portico version: ignored", config.Location, ConfigSeverity.Warning));
+            }
+
+            transports[name] = Settings(config);
+        }
+
+        return transports;
+    }
+
+    private static TcpTransportSettings Settings(TcpServersTransportConfig config) =>
+        new(config.DialTimeout, config.DialKeepAlive, config.TerminationDelay);
+}
