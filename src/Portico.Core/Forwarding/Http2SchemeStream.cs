@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Portico.Forwarding;
 
@@ -100,6 +101,8 @@ internal sealed class Http2SchemeStream(Stream inner) : Stream
         base.Dispose(disposing);
     }
 
+    /// <summary>Runs once per request (the write carrying its HEADERS frame): the pooling builder avoids a state machine allocation.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WritePatchedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         var copy = ArrayPool<byte>.Shared.Rent(buffer.Length);

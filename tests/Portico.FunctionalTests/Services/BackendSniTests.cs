@@ -123,6 +123,41 @@ public sealed class BackendSniTests : IDisposable
         Assert.All(backend.ServerNames, name => Assert.Equal("localhost", name));
     }
 
+    [Fact]
+    public async Task HealthChecksUseTheSameSniAsync()
+    {
+        var checkedWith = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = await SniBackend.StartAsync(_pki.Server("localhost"), handler: context =>
+        {
+            checkedWith.TrySetResult($"{context.Request.Path} {context.Request.Protocol} {context.Request.Host}");
+            return Task.CompletedTask;
+        });
+        var url = $"https://localhost:{backend.Port}";
+        var logs = new CapturingLoggerProvider();
+        await using var portico = new Started(await PorticoHost.StartAsync(LoadBalancingTests.Static, $$"""
+            http:
+              routers:
+                app:
+                  rule: "PathPrefix(`/`)"
+                  service: app
+              services:
+                app:
+                  loadBalancer:
+                    serversTransport: tls
+                    healthCheck:
+                      path: /health
+                      interval: 100ms
+                      timeout: 5s
+                    servers:
+                      - url: "{{url}}"
+              serversTransports:
+                tls: { rootCAs: ["{{_pki.CaFile}}"] }
+            """, logs.Factory), logs);
+
+        Assert.Equal($"/health HTTP/1.1 localhost:{backend.Port}", await checkedWith.Task.WaitAsync(PorticoHost.Timeout));
+        Assert.All(backend.ServerNames, name => Assert.Equal("localhost", name));
+    }
+
     private static async Task<Started> StartAsync(string serverUrl, string transport, bool passHostHeader = true)
     {
         var logs = new CapturingLoggerProvider();
