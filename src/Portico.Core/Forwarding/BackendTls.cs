@@ -15,14 +15,12 @@ namespace Portico.Forwarding;
 /// </summary>
 internal static class BackendTls
 {
+    /// <summary>
+    /// Fills the options every connection of the transport shares. The name sent in SNI and the certificate check
+    /// depend on the server, so <see cref="BackendTlsConnector"/> sets them per server (see <see cref="Validation"/>).
+    /// </summary>
     public static void Configure(SslClientAuthenticationOptions ssl, ServersTransportItemConfig config, List<string> errors)
     {
-        if (!string.IsNullOrEmpty(config.ServerName))
-        {
-            // The name sent in SNI is also the name the backend certificate is verified against.
-            ssl.TargetHost = config.ServerName;
-        }
-
         ssl.EnabledSslProtocols = Protocols(config, errors);
         if (config.CipherSuites.Count > 0)
         {
@@ -45,13 +43,19 @@ internal static class BackendTls
             };
             ssl.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
         }
+    }
 
-        // The platform checks the name against the Host header the request carries (SocketsHttpHandler uses it for SNI);
-        // Traefik checks it against serverName or the server URL's host, so the name is checked here instead.
+    /// <summary>
+    /// The certificate check of one server: as in Go, the chain must be trusted and the leaf must match
+    /// <paramref name="expectedName"/> (serverName, or the server URL's host, IP addresses included) unless
+    /// insecureSkipVerify is set; peerCertURI is checked in every case. The platform's own name check is not used
+    /// because no SNI is sent for an IP address, which the platform would report as a mismatch.
+    /// </summary>
+    public static RemoteCertificateValidationCallback Validation(ServersTransportItemConfig config, string expectedName)
+    {
         var insecure = config.InsecureSkipVerify;
-        var serverName = string.IsNullOrEmpty(config.ServerName) ? null : config.ServerName;
         var uri = string.IsNullOrEmpty(config.PeerCertURI) ? null : config.PeerCertURI;
-        ssl.RemoteCertificateValidationCallback = (sender, certificate, _, policyErrors) =>
+        return (_, certificate, _, policyErrors) =>
         {
             if (certificate is null)
             {
@@ -61,13 +65,7 @@ internal static class BackendTls
             var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
             if (!insecure)
             {
-                if ((policyErrors & ~SslPolicyErrors.RemoteCertificateNameMismatch) != SslPolicyErrors.None)
-                {
-                    return false;
-                }
-
-                var expected = serverName ?? BackendConnections.HostOf(sender);
-                if (expected is null || !leaf.MatchesHostname(expected))
+                if ((policyErrors & ~SslPolicyErrors.RemoteCertificateNameMismatch) != SslPolicyErrors.None || !leaf.MatchesHostname(expectedName))
                 {
                     return false;
                 }

@@ -29,7 +29,11 @@ internal static class DestinationUri
             _ => "http",
         };
 
-    public static Uri Build(Uri destination, HttpRequest request, bool preservePath)
+    public static Uri Build(Uri destination, HttpRequest request, bool preservePath) =>
+        Build(destination, request, preservePath, WireScheme(destination), destination.Authority);
+
+    /// <summary>Builds the URL with another scheme and authority, as for https servers reached through <see cref="BackendClient"/>.</summary>
+    public static Uri Build(Uri destination, HttpRequest request, bool preservePath, string scheme, string authority)
     {
         // 1. The request path as the client sent it, after any middleware rewrite (stripPrefix, replacePath...).
         var path = EscapePath(request.PathBase.Value + request.Path.Value);
@@ -45,7 +49,7 @@ internal static class DestinationUri
         }
 
         // 3. The query is kept exactly as received (Kestrel does not decode it).
-        var uri = string.Concat(WireScheme(destination), "://", destination.Authority, path, request.QueryString.Value);
+        var uri = string.Concat(scheme, "://", authority, path, request.QueryString.Value);
         return new Uri(uri, in s_uriOptions);
     }
 

@@ -13,43 +13,33 @@ internal static class ForwarderClientFactory
     private const int DefaultMaxIdlePerHost = 2;
 
     /// <summary>Throws <see cref="InvalidOperationException"/> naming every problem when the configuration is invalid.</summary>
-    public static HttpMessageInvoker Create(ServersTransportItemConfig config)
+    public static BackendClient Create(ServersTransportItemConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new HttpMessageInvoker(CreateHandler(config), disposeHandler: true);
+        return TryCreate(config, out var error) ?? throw new InvalidOperationException(error);
     }
 
     /// <summary>Returns null and the problems (TLS files, versions, cipher suites) when the configuration is invalid.</summary>
-    public static HttpMessageInvoker? TryCreate(ServersTransportItemConfig config, out string? error)
+    public static BackendClient? TryCreate(ServersTransportItemConfig config, out string? error)
     {
         ArgumentNullException.ThrowIfNull(config);
         var errors = new List<string>();
-        var handler = CreateHandler(config, errors);
+        var connector = new BackendTlsConnector(config, errors);
         if (errors.Count > 0)
         {
-            handler.Dispose();
             error = string.Join("; ", errors);
             return null;
         }
 
+        // https servers get their own handler: its connections are TLS that the connector negotiates.
+        var tls = CreateHandler(config);
+        tls.ConnectCallback = connector.ConnectAsync;
         error = null;
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        return new BackendClient(CreateHandler(config), tls, connector);
     }
 
+    /// <summary>A handler with the transport's pool and timeout settings, connecting over plain TCP.</summary>
     public static SocketsHttpHandler CreateHandler(ServersTransportItemConfig config)
-    {
-        var errors = new List<string>();
-        var handler = CreateHandler(config, errors);
-        if (errors.Count > 0)
-        {
-            handler.Dispose();
-            throw new InvalidOperationException(string.Join("; ", errors));
-        }
-
-        return handler;
-    }
-
-    private static SocketsHttpHandler CreateHandler(ServersTransportItemConfig config, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(config);
         var timeouts = config.ForwardingTimeouts;
@@ -83,7 +73,6 @@ internal static class ForwarderClientFactory
         }
 
         handler.ConnectCallback = BackendConnections.ConnectAsync;
-        BackendTls.Configure(handler.SslOptions, config, errors);
         return handler;
     }
 

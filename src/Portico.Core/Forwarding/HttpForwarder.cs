@@ -41,11 +41,20 @@ internal sealed partial class HttpForwarder : IHttpForwarder
         // :: Step 1: the outgoing request.
         var upgradeFeature = GetUpgradeFeature(context);
         var isGrpc = IsGrpc(context.Request.ContentType);
-        using var request = new HttpRequestMessage(HttpMethod.Parse(context.Request.Method), DestinationUri.Build(destination, context.Request, options.PreservePath));
+        // An https server behind a BackendClient is addressed over http: the client negotiates TLS itself (see TlsServer).
+        var tls = destination.Scheme == "https" && client is BackendClient backend ? backend.Server(destination) : null;
+        var uri = tls is null
+            ? DestinationUri.Build(destination, context.Request, options.PreservePath)
+            : DestinationUri.Build(destination, context.Request, options.PreservePath, "http", tls.WireAuthority);
+        using var request = new HttpRequestMessage(HttpMethod.Parse(context.Request.Method), uri);
         SetVersion(request, destination.Scheme, upgradeFeature is not null, isGrpc, options.DisableHttp2);
         var content = upgradeFeature is null && HasBody(context) ? new StreamCopyHttpContent(context.Request.Body, context.RequestAborted) : null;
         request.Content = content;
         CopyRequestHeaders(context, request, options.PassHostHeader, upgradeFeature is not null);
+        if (tls is not null && !(options.PassHostHeader && context.Request.Host.HasValue))
+        {
+            request.Headers.Host = tls.HostHeader;
+        }
 
         // :: Step 2: send and wait for the response head only (the handler never buffers the body).
         var aborted = context.RequestAborted;
@@ -54,7 +63,10 @@ internal sealed partial class HttpForwarder : IHttpForwarder
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, linked?.Token ?? aborted);
+            var token = linked?.Token ?? aborted;
+            response = tls is null
+                ? await client.SendAsync(request, token)
+                : await ((BackendClient)client).SendTlsAsync(request, tls, allowHttp2: upgradeFeature is null && !options.DisableHttp2, token);
         }
         catch (Exception ex)
         {

@@ -16,9 +16,9 @@ public sealed class BackendTlsTests
     public void VersionsMapToSslProtocols(string scenario, string? min, string? max, SslProtocols expected)
     {
         _ = scenario;
-        using var handler = ForwarderClientFactory.CreateHandler(new ServersTransportItemConfig { MinVersion = min, MaxVersion = max });
+        using var client = ForwarderClientFactory.Create(new ServersTransportItemConfig { MinVersion = min, MaxVersion = max });
 
-        Assert.Equal(expected, handler.SslOptions.EnabledSslProtocols);
+        Assert.Equal(expected, client.Connector.Template.EnabledSslProtocols);
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public sealed class BackendTlsTests
 
         Assert.Null(client);
         Assert.Contains(expected, error, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => ForwarderClientFactory.CreateHandler(config));
+        Assert.Throws<InvalidOperationException>(() => ForwarderClientFactory.Create(config));
     }
 
     [Theory]

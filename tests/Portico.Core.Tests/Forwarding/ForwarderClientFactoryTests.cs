@@ -46,12 +46,39 @@ public sealed class ForwarderClientFactoryTests
         Assert.Equal(TimeSpan.FromMilliseconds(expectedLifetimeMs), handler.PooledConnectionLifetime);
     }
 
-    [Fact]
-    public void CreateHandler_InsecureSkipVerifyAndServerName()
+    [Theory]
+    [InlineData("DNS name without serverName", null, "backend.test", "backend.test")]
+    [InlineData("IP address without serverName: no SNI", null, "127.0.0.1", "")]
+    [InlineData("IPv6 address without serverName: no SNI", null, "[::1]", "")]
+    [InlineData("serverName wins over a DNS name", "backend.internal", "backend.test", "backend.internal")]
+    [InlineData("serverName wins over an IP address", "backend.internal", "127.0.0.1", "backend.internal")]
+    public void TlsEndpoint_SniName(string scenario, string? serverName, string host, string expectedSni)
     {
-        using var handler = ForwarderClientFactory.CreateHandler(new ServersTransportItemConfig { InsecureSkipVerify = true, ServerName = "backend.internal" });
+        _ = scenario;
+        using var client = ForwarderClientFactory.Create(new ServersTransportItemConfig { InsecureSkipVerify = true, ServerName = serverName });
 
-        Assert.Equal("backend.internal", handler.SslOptions.TargetHost);
-        Assert.NotNull(handler.SslOptions.RemoteCertificateValidationCallback);
+        var server = client.Server(new Uri($"https://{host}:8443/base"));
+
+        Assert.Equal(expectedSni, server.Endpoint.TargetHost);
+        Assert.Equal(expectedSni, server.Endpoint.Http2Options.TargetHost);
+        Assert.NotNull(server.Endpoint.Http11Options.RemoteCertificateValidationCallback);
+        Assert.Equal($"{host}:8443", server.WireAuthority);
+
+        // Another URL of the same address shares the endpoint, hence the learnt protocol.
+        Assert.Same(server.Endpoint, client.Server(new Uri($"https://{host}:8443/other")).Endpoint);
+    }
+
+    [Theory]
+    [InlineData("default port", "https://backend.test/", "backend.test:443", "backend.test")]
+    [InlineData("explicit port", "https://backend.test:8443/", "backend.test:8443", "backend.test:8443")]
+    public void TlsServer_AddressesTheHandlerOverHttp(string scenario, string url, string wireAuthority, string hostHeader)
+    {
+        _ = scenario;
+        using var client = ForwarderClientFactory.Create(new ServersTransportItemConfig());
+
+        var server = client.Server(new Uri(url));
+
+        Assert.Equal(wireAuthority, server.WireAuthority);
+        Assert.Equal(hostHeader, server.HostHeader);
     }
 }
