@@ -103,7 +103,7 @@ internal sealed class AccessLogger : IAsyncDisposable
             ClientUsername = feature.ClientUsername,
             Host = request.Host.HasValue ? request.Host.Value : null,
             Method = request.Method,
-            Path = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/",
+            Path = RequestTarget(context),
             Protocol = request.Protocol,
             RequestContentSize = request.ContentLength ?? 0,
             RequestCount = count,
@@ -173,6 +173,13 @@ internal sealed class AccessLogger : IAsyncDisposable
         }
 
         return captured;
+    }
+
+    /// <summary>The request target as the client sent it (Traefik logs the URL before any middleware rewrites it).</summary>
+    private static string RequestTarget(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        return string.IsNullOrEmpty(raw) ? context.Request.PathBase.Value + context.Request.Path.Value + context.Request.QueryString.Value : raw;
     }
 
     private static string Value(FieldMode mode, StringValues values) =>
