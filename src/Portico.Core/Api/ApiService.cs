@@ -59,7 +59,7 @@ internal sealed class ApiService : IHttpService
         object? body = path switch
         {
             "/api/version" => new { Version = VersionInfo.Version, Codename = VersionInfo.Codename, StartDate = VersionInfo.StartDate },
-            "/api/overview" => Overview(status),
+            "/api/overview" => Overview(status, _static.AccessLog is not null),
             "/api/rawdata" => RawData(snapshot),
             "/api/entrypoints" => EntryPoints().ToArray(),
             "/api/http/routers" => status.Routers.Select(ApiModels.Router).ToArray(),
@@ -134,7 +134,7 @@ internal sealed class ApiService : IHttpService
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => new ApiModels.EntryPointModel(e.Key, e.Value.Address, e.Value.AsDefault, e.Value.Transport, e.Value.ForwardedHeaders, e.Value.Http));
 
-    private static object Overview(RuntimeStatus status) => new
+    private static object Overview(RuntimeStatus status, bool accessLog) => new
     {
         Http = new
         {
@@ -149,7 +149,7 @@ internal sealed class ApiService : IHttpService
             Middlewares = ApiModels.Counts([]),
         },
         Udp = new { Routers = ApiModels.Counts([]), Services = ApiModels.Counts([]) },
-        Features = new { Tracing = string.Empty, Metrics = string.Empty, AccessLog = false },
+        Features = new { Tracing = string.Empty, Metrics = string.Empty, AccessLog = accessLog },
         Providers = status.Routers.Select(r => r.Provider).Concat(status.Services.Select(s => s.Provider))
             .Where(p => p != "internal").Distinct().Order(StringComparer.Ordinal).ToArray(),
     };

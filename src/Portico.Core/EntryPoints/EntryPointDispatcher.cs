@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Portico.Configuration.Static;
 using Portico.Forwarding;
+using Portico.Observability.AccessLog;
 using Portico.Routing;
 using Portico.Runtime;
 
@@ -30,9 +31,12 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
     private readonly RequestScreening _screening;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly AccessLogger? _accessLog;
 
-    public EntryPointDispatcher(string name, EntryPointConfig config, RuntimeHolder holder, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <param name="accessLog">The access log, or null when it is off (globally or by <c>observability.accessLogs</c>): then requests pay nothing for it.</param>
+    public EntryPointDispatcher(string name, EntryPointConfig config, RuntimeHolder holder, TimeProvider time, ILoggerFactory loggerFactory, AccessLogger? accessLog = null)
     {
+        _accessLog = accessLog;
         _name = name;
         _holder = holder;
         _http = config.Http;
@@ -73,7 +77,26 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         }
     }
 
-    public Task ProcessRequestAsync(HttpContext context)
+    public Task ProcessRequestAsync(HttpContext context) =>
+        _accessLog is null ? ProcessAsync(context, null) : ProcessLoggedAsync(context, _accessLog);
+
+    /// <summary>The request with the access log around it: the request feature exists from the start, so 404s are logged too.</summary>
+    private async Task ProcessLoggedAsync(HttpContext context, AccessLogger accessLog)
+    {
+        var scope = accessLog.Begin(context);
+        var feature = new PorticoRequestFeature { EntryPoint = _name, RecordOrigin = true };
+        context.Features.Set(feature);
+        try
+        {
+            await ProcessAsync(context, feature).ConfigureAwait(false);
+        }
+        finally
+        {
+            accessLog.Complete(context, feature, scope);
+        }
+    }
+
+    private Task ProcessAsync(HttpContext context, PorticoRequestFeature? feature)
     {
         // 1. One snapshot for the whole request, however many reloads happen meanwhile.
         var snapshot = _holder.Current;
@@ -138,7 +161,17 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
 
         var handler = route.Payload;
 
-        context.Features.Set(new PorticoRequestFeature { EntryPoint = _name, RouterName = handler.RouterName, ServiceName = handler.ServiceName });
+        if (feature is null)
+        {
+            context.Features.Set(new PorticoRequestFeature { EntryPoint = _name, RouterName = handler.RouterName, ServiceName = handler.ServiceName });
+        }
+        else
+        {
+            feature.RouterName = handler.RouterName;
+            feature.ServiceName = handler.ServiceName;
+            feature.SkipAccessLog = !handler.AccessLogs || (handler.IsInternal && !_accessLog!.Options.AddInternals);
+        }
+
         return RunAsync(handler, context);
     }
 

@@ -18,6 +18,12 @@ internal sealed partial class HttpForwarder : IHttpForwarder
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// Whether the access log is on, so the body size is reported to <see cref="Runtime.PorticoRequestFeature.OriginContentSize"/>;
+    /// when off, the forwarder does not even look the feature up.
+    /// </summary>
+    public bool RecordOriginSize { get; init; }
+
     /// <remarks>
     /// <code>
     /// client ──request──▶ Portico ──request──▶ server
@@ -105,11 +111,16 @@ internal sealed partial class HttpForwarder : IHttpForwarder
                 || response.Content.Headers.ContentLength is null
                 || string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
             var source = await response.Content.ReadAsStreamAsync(aborted);
-            var (error, exception, wrote) = await ResponseBodyCopier.CopyAsync(
+            var (error, exception, written) = await ResponseBodyCopier.CopyAsync(
                 source, context.Response.BodyWriter, flushEveryWrite, options.FlushInterval, flushHeadersEarly: !isGrpc, aborted);
+            if (RecordOriginSize && Runtime.PorticoRequestFeature.Get(context) is { RecordOrigin: true } feature)
+            {
+                feature.OriginContentSize = written;
+            }
+
             if (error != ProxyError.None)
             {
-                return FailBody(context, aborted.IsCancellationRequested ? ProxyError.ResponseBodyClient : error, exception, wrote);
+                return FailBody(context, aborted.IsCancellationRequested ? ProxyError.ResponseBodyClient : error, exception, written > 0);
             }
 
             // :: Step 7: trailers (gRPC puts its status there). Kestrel sends them when the response completes.

@@ -21,14 +21,14 @@ internal static class ResponseBodyCopier
 
     /// <returns>
     /// <see cref="ProxyError.None"/>, <see cref="ProxyError.ResponseBodyDestination"/> or <see cref="ProxyError.ResponseBodyClient"/>,
-    /// and whether any byte was written to <paramref name="destination"/> (flushed or not).
+    /// and how many bytes were written to <paramref name="destination"/> (flushed or not).
     /// </returns>
-    public static async ValueTask<(ProxyError Error, Exception? Exception, bool Wrote)> CopyAsync(
+    public static async ValueTask<(ProxyError Error, Exception? Exception, long Written)> CopyAsync(
         Stream source, PipeWriter destination, bool flushEveryWrite, TimeSpan flushInterval, bool flushHeadersEarly, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var unflushed = 0;
-        var wrote = false;
+        long written = 0;
 
         // Headers are sent as soon as the backend makes us wait for the body, like any other buffered data. gRPC is
         // the exception: a trailers-only answer must reach the client as one HEADERS frame.
@@ -47,7 +47,7 @@ internal static class ResponseBodyCopier
                     {
                         if (await FlushAsync(destination, cancellationToken))
                         {
-                            return (ProxyError.ResponseBodyClient, null, wrote);
+                            return (ProxyError.ResponseBodyClient, null, written);
                         }
 
                         unflushed = 0;
@@ -59,7 +59,7 @@ internal static class ResponseBodyCopier
                 }
                 catch (Exception ex) when (ex is not FlushFailedException)
                 {
-                    return (cancellationToken.IsCancellationRequested ? ProxyError.ResponseBodyClient : ProxyError.ResponseBodyDestination, ex, wrote);
+                    return (cancellationToken.IsCancellationRequested ? ProxyError.ResponseBodyClient : ProxyError.ResponseBodyDestination, ex, written);
                 }
 
                 if (count == 0)
@@ -68,21 +68,21 @@ internal static class ResponseBodyCopier
                     //    the tail of large bodies now and then under load (seen with 64 MiB downloads through Kestrel).
                     if ((unflushed > 0 || headersPending) && await FlushAsync(destination, cancellationToken))
                     {
-                        return (ProxyError.ResponseBodyClient, null, wrote);
+                        return (ProxyError.ResponseBodyClient, null, written);
                     }
 
-                    return (ProxyError.None, null, wrote);
+                    return (ProxyError.None, null, written);
                 }
 
                 // 3. Copy to the client and flush according to the policy.
                 destination.Write(buffer.AsSpan(0, count));
-                wrote = true;
+                written += count;
                 unflushed += count;
                 if (flushEveryWrite || unflushed >= BufferSize || Stopwatch.GetElapsedTime(lastFlush) >= flushInterval)
                 {
                     if (await FlushAsync(destination, cancellationToken))
                     {
-                        return (ProxyError.ResponseBodyClient, null, wrote);
+                        return (ProxyError.ResponseBodyClient, null, written);
                     }
 
                     unflushed = 0;
@@ -93,7 +93,7 @@ internal static class ResponseBodyCopier
         }
         catch (FlushFailedException ex)
         {
-            return (ProxyError.ResponseBodyClient, ex.InnerException, wrote);
+            return (ProxyError.ResponseBodyClient, ex.InnerException, written);
         }
         finally
         {

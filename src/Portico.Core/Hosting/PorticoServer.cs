@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Portico.Configuration.Static;
 using Portico.EntryPoints;
 using Portico.Forwarding;
+using Portico.Observability.AccessLog;
 using Portico.Providers;
 using Portico.Providers.Acme;
 using Portico.Providers.File;
@@ -33,10 +34,11 @@ internal sealed partial class PorticoServer : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Portico");
         _time = time ?? TimeProvider.System;
+        AccessLog = AccessLogger.Create(_config.AccessLog, _time, loggerFactory);
 
         var deps = new RuntimeDependencies
         {
-            Forwarder = new HttpForwarder(_time),
+            Forwarder = new HttpForwarder(_time) { RecordOriginSize = AccessLog is not null },
             Time = _time,
             LoggerFactory = loggerFactory,
             DefaultTransport = _config.ServersTransport ?? new ServersTransportConfig(),
@@ -69,6 +71,9 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     public StaticConfig Config => _config;
 
     public RuntimeHolder Runtime { get; } = new();
+
+    /// <summary>The access log, or null when the static configuration has no <c>accessLog</c> section.</summary>
+    public AccessLogger? AccessLog { get; }
 
     public Lifecycle Lifecycle { get; } = new();
 
@@ -103,14 +108,18 @@ internal sealed partial class PorticoServer : IAsyncDisposable
                 throw new InvalidOperationException($"entry point \"{name}\": {error}");
             }
 
-            var dispatcher = new EntryPointDispatcher(name, entryPoint, Runtime, _time, _loggerFactory);
+            var accessLog = entryPoint.Observability.AccessLogs ? AccessLog : null;
+            var dispatcher = new EntryPointDispatcher(name, entryPoint, Runtime, _time, _loggerFactory, accessLog);
             var host = new EntryPointHost(name, entryPoint, bind, dispatcher, Runtime, _loggerFactory, _time);
             _entryPoints.Add(host);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             LogListening(_logger, name, host.LocalEndPoint.ToString());
         }
 
-        // 3. Providers publish into the watcher from now on.
+        // 3. logrotate renames the access log file and sends SIGUSR1 for a new one.
+        AccessLog?.ListenForReopenSignal();
+
+        // 4. Providers publish into the watcher from now on.
         foreach (var provider in _providers)
         {
             _providerTasks.Add(RunProviderAsync(provider));
@@ -151,6 +160,12 @@ internal sealed partial class PorticoServer : IAsyncDisposable
         foreach (var host in _entryPoints)
         {
             await host.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // The entry points are closed: write what the access log still holds before the process goes.
+        if (AccessLog is not null)
+        {
+            await AccessLog.DisposeAsync().ConfigureAwait(false);
         }
 
         _watcher.Dispose();

@@ -68,4 +68,10 @@ internal sealed class RouteHandler
     public string ServiceName { get; }
 
     public RequestDelegate Pipeline { get; }
+
+    /// <summary>The router's <c>observability.accessLogs</c> (true unless turned off).</summary>
+    public bool AccessLogs { get; init; } = true;
+
+    /// <summary>Whether the router's service is an internal one (<c>api@internal</c>, <c>ping@internal</c>...), which the access log skips unless <c>addInternals</c>.</summary>
+    public bool IsInternal => ServiceName.EndsWith("@internal", StringComparison.Ordinal);
 }

@@ -206,9 +206,10 @@ internal sealed partial class SnapshotBuilder
             }
         }
 
-        if (router.Observability is not null || router.ParentRefs is not null)
+        var accessLogs = RouterObservability.AccessLogs(router.Observability, item, router.Location, warnings);
+        if (router.ParentRefs is not null)
         {
-            warnings.Add(new ConfigError(item, "observability and parentRefs are accepted, not yet supported by this Portico version", router.Location, ConfigSeverity.Warning));
+            warnings.Add(new ConfigError(item, "parentRefs is accepted, not yet supported by this Portico version", router.Location, ConfigSeverity.Warning));
         }
 
         // Service.
@@ -276,7 +277,7 @@ internal sealed partial class SnapshotBuilder
                 pipeline = chain[i](pipeline);
             }
 
-            var handler = new RouteHandler(name, router.Service!, pipeline);
+            var handler = new RouteHandler(name, router.Service!, pipeline) { AccessLogs = accessLogs };
             (IsTlsOn(router, entryPoint) ? tlsRoutes : routes)[entryPoint].Add(new HttpRoute<RouteHandler>(name, rule!, priority, handler));
         }
 

@@ -72,16 +72,18 @@ internal sealed class LoadBalancerService : IHealthReportingService
         }
 
         // 2. Tell logging and middlewares which service and server handled the request.
-        if (PorticoRequestFeature.Get(context) is { } feature)
+        var feature = PorticoRequestFeature.Get(context);
+        if (feature is not null)
         {
             feature.ServiceName = Name;
             feature.ServerUrl = server.Url;
         }
 
-        return ForwardAsync(context, server);
+        return ForwardAsync(context, server, feature is { RecordOrigin: true } ? feature : null);
     }
 
-    private async Task ForwardAsync(HttpContext context, ServerState server)
+    /// <param name="origin">The request feature when the access log wants the origin fields, otherwise null.</param>
+    private async Task ForwardAsync(HttpContext context, ServerState server, PorticoRequestFeature? origin)
     {
         // 3. Forward while counting the request in flight (p2c, leasttime) and timing it (leasttime).
         var started = _time.GetTimestamp();
@@ -96,7 +98,8 @@ internal sealed class LoadBalancerService : IHealthReportingService
             server.DecrementInFlight();
         }
 
-        server.RecordResponseTime(_time.GetElapsedTime(started).TotalMilliseconds);
+        var elapsed = _time.GetElapsedTime(started);
+        server.RecordResponseTime(elapsed.TotalMilliseconds);
 
         // 4. Map an error to a status while the response can still carry one, then feed the passive health check.
         if (error != ProxyError.None)
@@ -118,5 +121,11 @@ internal sealed class LoadBalancerService : IHealthReportingService
         }
 
         State.PassiveTracker?.Record(server.Index, error, context.Response.StatusCode);
+        if (origin is not null)
+        {
+            // As in Traefik, the origin status is what the service answered, including a 502 it wrote for a failure.
+            origin.OriginStatus = context.Response.StatusCode;
+            origin.OriginDuration = elapsed;
+        }
     }
 }

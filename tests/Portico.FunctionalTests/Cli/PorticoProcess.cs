@@ -87,6 +87,14 @@ internal sealed class PorticoProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends a signal by name (for example <c>USR1</c>, which logrotate sends) through kill(1).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().WaitAsync(PorticoHost.Timeout);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Sends SIGTERM, as a service manager does to stop the router (through kill(1): no interop needed).</summary>
     public async Task TerminateAsync()
     {

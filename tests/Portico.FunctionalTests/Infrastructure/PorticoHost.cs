@@ -30,6 +30,9 @@ internal sealed class PorticoHost : IAsyncDisposable
 
     public Lifecycle Lifecycle => _server.Lifecycle;
 
+    /// <summary>The router itself, for tests that reach its parts (the access log writer, for example).</summary>
+    public PorticoServer Server => _server;
+
     public HttpClient Client { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false })
     {
         Timeout = Timeout,

@@ -29,7 +29,7 @@ public sealed record StaticConfig
 
     public ConfigNode? Metrics { get; init; }
 
-    public ConfigNode? AccessLog { get; init; }
+    public Observability.AccessLog.AccessLogConfig? AccessLog { get; init; }
 
     public ConfigNode? Tracing { get; init; }
 

@@ -44,6 +44,7 @@ internal static partial class StaticConfigValidator
             Add(errors, root, $"invalid rule syntax \"{core.DefaultRuleSyntax}\": use v3 or v2", "core", "defaultRuleSyntax");
         }
 
+        ValidateAccessLog(config, root, errors);
         WarnForRawSections(config, ConfigTypeInfo.Get(typeof(StaticConfig)), root, errors, []);
         foreach (var (name, resolver) in config.CertificatesResolvers ?? new Dictionary<string, CertificatesResolverConfig>())
         {

@@ -99,7 +99,7 @@ public sealed class StaticConfigValidationTests : IDisposable
         Assert.False(result.HasErrors, string.Join("\n", result.Errors));
         var warnings = result.Errors.Select(e => (e.Item, e.Location.Line)).OrderBy(w => w.Line).ToList();
         Assert.Equal(
-            [("entryPoints.websecure.http3", 4), ("metrics", 8), ("accessLog", 10), ("providers.docker", 15)],
+            [("entryPoints.websecure.http3", 4), ("metrics", 8), ("providers.docker", 15)],
             warnings);
         Assert.All(result.Errors.Where(e => e.Item != "entryPoints.websecure.http3"), e => Assert.Contains("not yet supported", e.Message, StringComparison.Ordinal));
     }
