@@ -7,6 +7,7 @@ using Portico.Providers;
 using Portico.Providers.Acme;
 using Portico.Providers.File;
 using Portico.Runtime;
+using Portico.Tls;
 using Portico.Tls.Acme;
 
 namespace Portico.Hosting;
@@ -23,6 +24,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SnapshotBuilder _builder;
     private readonly ConfigWatcher _watcher;
+    private readonly CertificateFileWatcher _certificateFiles;
     private readonly List<IConfigProvider> _providers = [];
     private readonly List<EntryPointHost> _entryPoints = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -49,6 +51,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             _time,
             ApplyAsync,
             loggerFactory.CreateLogger("Portico.Providers"));
+        _certificateFiles = new CertificateFileWatcher(Runtime, _watcher.ApplyAsync, _time, loggerFactory.CreateLogger("Portico.Tls"));
 
         if (_config.Providers?.File is { } file)
         {
@@ -86,6 +89,9 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     /// <summary>ACME certificate states and last errors: written by the ACME provider, shown by <c>/api/acme</c>.</summary>
     public Providers.Acme.AcmeStatusBoard AcmeStatus { get; } = new();
 
+    /// <summary>The certificate files being watched for in-place changes (see <see cref="CertificateFileWatcher"/>).</summary>
+    public IReadOnlyCollection<string> WatchedCertificateFiles => _certificateFiles.Files;
+
     /// <summary>Bound addresses by entry point name (the real ports when the configuration used port 0).</summary>
     public IReadOnlyDictionary<string, System.Net.IPEndPoint> EntryPoints => _entryPoints.ToDictionary(e => e.Name, e => e.LocalEndPoint);
 
@@ -93,6 +99,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     {
         // 1. A first snapshot with the internal items only, so the API and ping answer from the first request.
         await _watcher.ApplyAsync().ConfigureAwait(false);
+        _certificateFiles.Start();
 
         // 2. Entry points.
         foreach (var (name, entryPoint) in (_config.EntryPoints ?? new Dictionary<string, EntryPointConfig>()).OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -168,6 +175,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             await AccessLog.DisposeAsync().ConfigureAwait(false);
         }
 
+        _certificateFiles.Dispose();
         _watcher.Dispose();
         _stopping.Dispose();
     }

@@ -42,6 +42,9 @@ internal sealed class TlsRuntime
 
     public static TlsRuntime Empty { get; } = Build(null, []);
 
+    /// <summary>The files this runtime was built from (<see cref="TlsFiles"/>), watched by <see cref="CertificateFileWatcher"/>.</summary>
+    public IReadOnlyList<string> Files { get; private init; } = [];
+
     /// <summary>Builds from the merged <c>tls</c> sections; a certificate that does not load is reported and left out.</summary>
     public static TlsRuntime Build(TlsConfig? config, List<ConfigError> errors)
     {
@@ -116,7 +119,7 @@ internal sealed class TlsRuntime
             options[name] = OptionSet.Create(option, name, contexts, defaultContext, errors);
         }
 
-        return new TlsRuntime(exact, wildcard, options, defaultCertificate, certificates: certificates) { DefaultGenerated = defaultGenerated };
+        return new TlsRuntime(exact, wildcard, options, defaultCertificate, certificates: certificates) { DefaultGenerated = defaultGenerated, Files = TlsFiles.From(config) };
     }
 
     public bool HasOptions(string name) => _options.ContainsKey(name);
@@ -147,7 +150,7 @@ internal sealed class TlsRuntime
             hostOptions[host] = DefaultOptions;
         }
 
-        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions, Certificates) { DefaultGenerated = DefaultGenerated };
+        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions, Certificates) { DefaultGenerated = DefaultGenerated, Files = Files };
     }
 
     private static string Describe(string options) => options.Length > 0 ? options : "(entry point's)";

@@ -148,6 +148,58 @@ public sealed class TlsTerminationTests
         Assert.Equal(second.Thumbprint, fresh.LastThumbprint);
     }
 
+    [Theory]
+    [InlineData("overwritten in place")]
+    [InlineData("renamed over the old files")]
+    public async Task CertificateFilesChangedOnDiskAreServedWithoutAConfigurationChangeAsync(string how)
+    {
+        // The certificates live outside the file provider's folder, so only the certificate watcher sees them change.
+        var certificates = Directory.CreateTempSubdirectory("portico-certs-");
+        try
+        {
+            await using var backend = await Backend.NamedAsync("app");
+            await using var portico = await PorticoHost.StartAsync(Static);
+            var first = TestCertificates.Write(certificates.FullName, "a", "a.example.com");
+            await portico.WriteDynamicAsync(Dynamic(backend, $"tls:\n  certificates:\n    - {Pair(first)}\n"));
+            Assert.Contains(first.CertFile, portico.Server.WatchedCertificateFiles);
+            Assert.Contains(first.KeyFile, portico.Server.WatchedCertificateFiles);
+
+            using var open = new TlsClient(portico.Url("websecure"));
+            using (var response = await open.GetAsync("a.example.com"))
+            {
+                Assert.Equal(first.Thumbprint, open.LastThumbprint);
+            }
+
+            var second = TestCertificates.Write(certificates.FullName, "renewed", "a.example.com");
+            if (how == "overwritten in place")
+            {
+                File.Copy(second.KeyFile, first.KeyFile, overwrite: true);
+                File.Copy(second.CertFile, first.CertFile, overwrite: true);
+            }
+            else
+            {
+                File.Move(second.KeyFile, first.KeyFile, overwrite: true);
+                File.Move(second.CertFile, first.CertFile, overwrite: true);
+            }
+
+            await Poll.UntilAsync(async () =>
+            {
+                using var fresh = new TlsClient(portico.Url("websecure"));
+                using var renewed = await fresh.GetAsync("a.example.com");
+                return fresh.LastThumbprint == second.Thumbprint;
+            }, $"the certificate {how} to be served");
+
+            // The open connection keeps the certificate it was accepted with and still works.
+            using var again = await open.GetAsync("a.example.com");
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(first.Thumbprint, open.LastThumbprint);
+        }
+        finally
+        {
+            certificates.Delete(recursive: true);
+        }
+    }
+
     private static string Pair((string CertFile, string KeyFile, string Thumbprint) pair) =>
         $"{{certFile: \"{pair.CertFile}\", keyFile: \"{pair.KeyFile}\"}}";
 
