@@ -40,13 +40,14 @@ internal static class ApiModels
     };
 
     /// <summary>A TCP service as Traefik shows it (<c>/api/tcp/services</c>).</summary>
-    public static object TcpService(ServiceInfo s) => new
+    public static object TcpService(ServiceInfo s, RuntimeSnapshot snapshot) => new
     {
         LoadBalancer = s.TcpConfig?.LoadBalancer,
         Weighted = s.TcpConfig?.Weighted,
         s.Status,
         Error = s.Errors.Count > 0 ? s.Errors.Select(e => e.Message).ToArray() : null,
         UsedBy = s.UsedBy,
+        ServerStatus = TcpServerStatus(snapshot.TcpServices.GetValueOrDefault(s.Name)),
         s.Name,
         s.Provider,
         s.Type,
@@ -70,6 +71,23 @@ internal static class ApiModels
         s.Provider,
         s.Type,
     };
+
+    /// <summary>A TCP load balancer's <c>serverStatus</c>: server address to <c>UP</c>/<c>DOWN</c> from its health checks.</summary>
+    private static Dictionary<string, string>? TcpServerStatus(Tcp.Services.ITcpService? service)
+    {
+        if (service is not Tcp.Services.TcpLoadBalancer balancer)
+        {
+            return null;
+        }
+
+        var status = new Dictionary<string, string>(balancer.Health.Count, StringComparer.Ordinal);
+        foreach (var server in balancer.Health)
+        {
+            status[server.Address] = server.IsHealthy ? "UP" : "DOWN";
+        }
+
+        return status;
+    }
 
     private static Dictionary<string, string>? ServerStatus(Services.IHttpService? service)
     {

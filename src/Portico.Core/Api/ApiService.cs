@@ -66,7 +66,7 @@ internal sealed class ApiService : IHttpService
             "/api/http/services" => status.Services.Select(s => ApiModels.Service(s, snapshot)).ToArray(),
             "/api/http/middlewares" => status.Middlewares.Select(ApiModels.Middleware).ToArray(),
             "/api/tcp/routers" => status.TcpRouters.Select(ApiModels.TcpRouter).ToArray(),
-            "/api/tcp/services" => status.TcpServices.Select(ApiModels.TcpService).ToArray(),
+            "/api/tcp/services" => status.TcpServices.Select(s => ApiModels.TcpService(s, snapshot)).ToArray(),
             "/api/certificates" => _holder.Current.Tls.Certificates.Select(ApiModels.Certificate).ToArray(),
             "/api/acme" => (_acmeStatus?.Snapshot() ?? []).Select(ApiModels.AcmeDomain).ToArray(),
             _ => Single(path, snapshot),
@@ -106,7 +106,7 @@ internal sealed class ApiService : IHttpService
 
         if (TryName(path, "/api/tcp/services/", out name))
         {
-            return status.TcpServices.Where(s => s.Name == name).Select(ApiModels.TcpService).FirstOrDefault();
+            return status.TcpServices.Where(s => s.Name == name).Select(s => ApiModels.TcpService(s, snapshot)).FirstOrDefault();
         }
 
         if (TryName(path, "/api/entrypoints/", out name))

@@ -59,7 +59,7 @@ internal sealed partial class TcpConnectionHandler(string entryPoint, RuntimeHol
             }
 
             LogProxying(logger, EntryPoint, route.RouterName, backend.Address);
-            await using var backendPeer = new SocketPeer(backend.Socket);
+            await using var backendPeer = backend.ToPeer();
             await TcpProxy.ProxyAsync(client, backendPeer, backend.Transport.TerminationDelay, time).ConfigureAwait(false);
         }
     }

@@ -20,6 +20,9 @@ internal sealed class RuntimeSnapshot
     /// <summary>TCP routes per entry point; an entry point without TCP routers has no entry (its connections go straight to HTTP).</summary>
     public FrozenDictionary<string, Tcp.Routing.TcpRouteTable> Tcp { get; init; } = FrozenDictionary<string, Tcp.Routing.TcpRouteTable>.Empty;
 
+    /// <summary>Every built TCP service by qualified name (the API reads their servers' health).</summary>
+    public IReadOnlyDictionary<string, Tcp.Services.ITcpService> TcpServices { get; init; } = FrozenDictionary<string, Tcp.Services.ITcpService>.Empty;
+
     /// <summary>Every built service by qualified name (also carries the state reused by the next build).</summary>
     public required IReadOnlyDictionary<string, IHttpService> Services { get; init; }
 

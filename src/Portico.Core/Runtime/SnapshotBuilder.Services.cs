@@ -13,7 +13,11 @@ internal sealed partial class SnapshotBuilder
     private const string DefaultTransportName = "default@internal";
 
     /// <summary>What the next build may take over: pooled clients by transport, and the services' live state.</summary>
-    private sealed record BuildState(IReadOnlyDictionary<string, Transport> Transports, ServiceBuildResult Services, MiddlewareStateStore Middlewares);
+    private sealed record BuildState(IReadOnlyDictionary<string, Transport> Transports, ServiceBuildResult Services, MiddlewareStateStore Middlewares)
+    {
+        /// <summary>The TCP load balancers' server health (and its checkers).</summary>
+        public Tcp.Health.TcpHealthStore? TcpHealth { get; init; }
+    }
 
     /// <summary>A transport whose configuration is invalid has no client; the services using it report <paramref name="Error"/>.</summary>
     private sealed record Transport(ServersTransportItemConfig Config, HttpMessageInvoker? Client, string? Error = null);
@@ -65,6 +69,7 @@ internal sealed partial class SnapshotBuilder
         if (snapshot.BuildState is BuildState state)
         {
             state.Services.Dispose();
+            state.TcpHealth?.Dispose();
             foreach (var transport in state.Transports.Values)
             {
                 transport.Client?.Dispose();

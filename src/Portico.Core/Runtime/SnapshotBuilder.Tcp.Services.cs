@@ -8,8 +8,11 @@ namespace Portico.Runtime;
 internal sealed partial class SnapshotBuilder
 {
     /// <summary>The TCP services of one build: the built ones, and every service's own errors (empty when enabled).</summary>
-    private sealed class TcpServiceBuild(SnapshotBuilder builder, MergedConfig merged, IReadOnlyDictionary<string, TcpTransportSettings?> transports)
+    private sealed class TcpServiceBuild(SnapshotBuilder builder, MergedConfig merged, IReadOnlyDictionary<string, TcpTransportSettings?> transports, Tcp.Health.TcpHealthStore? previousHealth)
     {
+        /// <summary>The servers' health of this build's load balancers (kept by the next build when unchanged).</summary>
+        public Tcp.Health.TcpHealthStore Health { get; } = new();
+
         public Dictionary<string, ITcpService> Built { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, List<ConfigError>> Errors { get; } = new(StringComparer.Ordinal);
@@ -72,24 +75,22 @@ internal sealed partial class SnapshotBuilder
                 {
                     errors.Add(new ConfigError(item, $"server \"{server.Address}\": weight must not be negative", location));
                 }
-                else if (server.Tls)
-                {
-                    errors.Add(new ConfigError(item, $"server \"{server.Address}\": tls to TCP backends is accepted, not yet supported by this Portico version", location));
-                }
                 else if (!TcpServerTarget.TryParse(server.Address, server.Weight ?? 1, out var target, out var error))
                 {
                     errors.Add(new ConfigError(item, error!, location));
                 }
                 else
                 {
-                    servers.Add(target!);
+                    servers.Add(target! with { Tls = server.Tls });
                 }
             }
 
-            if (lb.HealthCheck is not null || lb.ProxyProtocol is not null)
+            if (lb.ProxyProtocol is not null)
             {
-                errors.Add(new ConfigError(item, "healthCheck and proxyProtocol are accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
+                errors.Add(new ConfigError(item, "proxyProtocol is accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
             }
+
+            var healthCheck = BindTcpHealthCheck(lb.HealthCheck, item, location, errors);
 
             var transport = TcpTransportSettings.Default;
             if (!string.IsNullOrEmpty(lb.ServersTransport))
@@ -97,7 +98,8 @@ internal sealed partial class SnapshotBuilder
                 var transportName = MergedConfig.Qualify(lb.ServersTransport, provider);
                 if (!transports.TryGetValue(transportName, out var named) || named is null)
                 {
-                    errors.Add(new ConfigError(item, $"serversTransport \"{transportName}\" does not exist", location));
+                    var why = named is null && transports.ContainsKey(transportName) ? "is invalid (see its errors)" : "does not exist";
+                    errors.Add(new ConfigError(item, $"serversTransport \"{transportName}\" {why}", location));
                     return null;
                 }
 
@@ -113,17 +115,18 @@ internal sealed partial class SnapshotBuilder
                 }
             }
 
+            if (errors.Any(e => e.Severity == ConfigSeverity.Error))
+            {
+                return null;
+            }
+
             var logger = builder._deps.LoggerFactory.CreateLogger("Portico.Tcp");
-            return new TcpLoadBalancer(name, servers, transport, builder._deps.Time, logger);
+            var health = builder.TcpHealth(name, lb, healthCheck, servers, transport, previousHealth, Health);
+            return new TcpLoadBalancer(name, servers, transport, builder._deps.Time, logger, health.Servers);
         }
 
         private TcpWeightedService? Weighted(string name, string provider, TcpWeightedConfig weighted, string item, SourceLocation location, List<ConfigError> errors)
         {
-            if (weighted.HealthCheck is not null)
-            {
-                errors.Add(new ConfigError(item, "healthCheck is accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
-            }
-
             var children = new List<(ITcpService, int)>(weighted.Services.Count);
             foreach (var child in weighted.Services)
             {
@@ -141,6 +144,11 @@ internal sealed partial class SnapshotBuilder
                 else if (Build(childName) is { } built)
                 {
                     children.Add((built, child.Weight ?? 1));
+                    if (weighted.HealthCheck is not null && merged.TcpServices[childName].Config is { } childConfig
+                        && childConfig.LoadBalancer?.HealthCheck is null && childConfig.Weighted?.HealthCheck is null)
+                    {
+                        errors.Add(new ConfigError(item, $"healthCheck is enabled but service \"{childName}\" has no health check to follow: it always counts as up", location, ConfigSeverity.Warning));
+                    }
                 }
                 else
                 {
@@ -149,7 +157,7 @@ internal sealed partial class SnapshotBuilder
                 }
             }
 
-            return new TcpWeightedService(name, children);
+            return new TcpWeightedService(name, children, followHealth: weighted.HealthCheck is not null);
         }
     }
 
@@ -157,27 +165,31 @@ internal sealed partial class SnapshotBuilder
 
     /// <summary>
     /// Resolves every <c>tcp.serversTransports</c> item (and the static <c>tcpServersTransport</c> as the default). PROXY
-    /// protocol and TLS to backends are not sent yet: saying so is a warning on the transport.
+    /// protocol is not sent yet: saying so is a warning on the transport. A transport with an invalid <c>tls</c> section
+    /// is null: the services naming it are disabled.
     /// </summary>
     private Dictionary<string, TcpTransportSettings?> BuildTcpTransports(MergedConfig merged)
     {
         var transports = new Dictionary<string, TcpTransportSettings?>(StringComparer.Ordinal);
         var staticErrors = new List<ConfigError>();
         var defaults = ConfigBinder.Bind<TcpServersTransportConfig>(_static.TcpServersTransport, "tcpServersTransport", staticErrors);
-        transports[DefaultTcpTransportName] = Settings(defaults);
+        transports[DefaultTcpTransportName] = Settings(defaults, "tcpServersTransport", merged.ProviderErrors);
         foreach (var (name, (_, config)) in merged.TcpServersTransports)
         {
-            if (config.ProxyProtocol is not null || config.Tls is not null)
+            if (config.ProxyProtocol is not null)
             {
-                merged.ProviderErrors.Add(new ConfigError($"TCP serversTransport \"{name}\"", "proxyProtocol and tls are accepted, not yet supported by this Portico version: ignored", config.Location, ConfigSeverity.Warning));
+                merged.ProviderErrors.Add(new ConfigError($"TCP serversTransport \"{name}\"", "proxyProtocol is accepted, not yet supported by this Portico version: ignored", config.Location, ConfigSeverity.Warning));
             }
 
-            transports[name] = Settings(config);
+            transports[name] = Settings(config, $"TCP serversTransport \"{name}\"", merged.ProviderErrors);
         }
 
         return transports;
     }
 
-    private static TcpTransportSettings Settings(TcpServersTransportConfig config) =>
-        new(config.DialTimeout, config.DialKeepAlive, config.TerminationDelay);
+    private static TcpTransportSettings? Settings(TcpServersTransportConfig config, string item, List<ConfigError> errors)
+    {
+        var tls = TcpBackendTls.Create(config.Tls, item, config.Location, errors);
+        return tls is null ? null : new(config.DialTimeout, config.DialKeepAlive, config.TerminationDelay) { Tls = config.Tls is null ? null : tls };
+    }
 }

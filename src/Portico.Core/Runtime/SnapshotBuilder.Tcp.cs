@@ -8,15 +8,21 @@ namespace Portico.Runtime;
 
 internal sealed partial class SnapshotBuilder
 {
-    private sealed record TcpBuildResult(FrozenDictionary<string, TcpRouteTable> Tables, IReadOnlyList<TcpRouterInfo> Routers, IReadOnlyList<ServiceInfo> Services);
+    private sealed record TcpBuildResult(FrozenDictionary<string, TcpRouteTable> Tables, IReadOnlyList<TcpRouterInfo> Routers, IReadOnlyList<ServiceInfo> Services)
+    {
+        /// <summary>Every built TCP service by name (the API reads their servers' live health).</summary>
+        public IReadOnlyDictionary<string, Tcp.Services.ITcpService> Built { get; init; } = new Dictionary<string, Tcp.Services.ITcpService>();
+
+        public Tcp.Health.TcpHealthStore Health { get; init; } = new();
+    }
 
     /// <summary>
     /// Builds the TCP routers and services: per entry point one <see cref="TcpRouteTable"/>, which also knows the HTTP
     /// routers serving TLS there (<paramref name="httpRouters"/>), because Traefik lets some of them win over TLS routes.
     /// </summary>
-    private TcpBuildResult BuildTcp(MergedConfig merged, IReadOnlyList<RouterInfo> httpRouters)
+    private TcpBuildResult BuildTcp(MergedConfig merged, IReadOnlyList<RouterInfo> httpRouters, Tcp.Health.TcpHealthStore? previousHealth = null)
     {
-        var services = new TcpServiceBuild(this, merged, BuildTcpTransports(merged));
+        var services = new TcpServiceBuild(this, merged, BuildTcpTransports(merged), previousHealth);
         var plain = new Dictionary<string, List<TcpRoute>>(StringComparer.Ordinal);
         var tls = new Dictionary<string, List<TcpRoute>>(StringComparer.Ordinal);
         var users = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -84,7 +90,9 @@ internal sealed partial class SnapshotBuilder
             })
             .ToArray();
 
-        return new TcpBuildResult(tables.ToFrozenDictionary(StringComparer.Ordinal), routers, serviceInfos);
+        // Whatever the previous build still owns was removed or changed: stop its checks.
+        previousHealth?.Dispose();
+        return new TcpBuildResult(tables.ToFrozenDictionary(StringComparer.Ordinal), routers, serviceInfos) { Built = services.Built, Health = services.Health };
     }
 
     private TcpRouterInfo BuildTcpRouter(

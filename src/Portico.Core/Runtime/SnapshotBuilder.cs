@@ -99,7 +99,7 @@ internal sealed partial class SnapshotBuilder
             e => new EntryPointRoutes(new HttpRouteTable<RouteHandler>(e.Value), new HttpRouteTable<RouteHandler>(tlsRoutes[e.Key])),
             StringComparer.Ordinal);
 
-        var tcp = BuildTcp(merged, routerInfos);
+        var tcp = BuildTcp(merged, routerInfos, previousState?.TcpHealth);
         var status = new RuntimeStatus
         {
             Routers = routerInfos,
@@ -128,10 +128,11 @@ internal sealed partial class SnapshotBuilder
             Generation = Interlocked.Increment(ref _generation),
             EntryPoints = tables,
             Tcp = tcp.Tables,
+            TcpServices = tcp.Built,
             Services = services.Built,
             Status = status,
             Tls = tls,
-            BuildState = new BuildState(transports, services.State, _middlewareState),
+            BuildState = new BuildState(transports, services.State, _middlewareState) { TcpHealth = tcp.Health },
         };
     }
 

@@ -19,11 +19,11 @@ internal sealed class TcpEchoBackend : IAsyncDisposable
     private readonly Task _accepting;
     private int _connections;
 
-    private TcpEchoBackend(string name, X509Certificate2? certificate)
+    private TcpEchoBackend(string name, X509Certificate2? certificate, int port)
     {
         Name = name;
         _certificate = certificate;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -34,7 +34,8 @@ internal sealed class TcpEchoBackend : IAsyncDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
-    public static TcpEchoBackend Start(string name, X509Certificate2? certificate = null) => new(name, certificate);
+    /// <param name="port">0 picks a free port; a given port restarts a backend where a stopped one listened.</param>
+    public static TcpEchoBackend Start(string name, X509Certificate2? certificate = null, int port = 0) => new(name, certificate, port);
 
     public async ValueTask DisposeAsync()
     {

@@ -15,13 +15,26 @@ internal interface ITcpService
     /// logged with its reason). The caller owns the returned socket.
     /// </summary>
     ValueTask<TcpBackendConnection?> ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>False when health checks found every server down (services without health checks are always up).</summary>
+    bool IsHealthy => true;
 }
 
 /// <summary>An open connection to a backend server, with the transport settings that govern its proxying.</summary>
-internal sealed record TcpBackendConnection(Socket Socket, string Address, TcpTransportSettings Transport);
+internal sealed record TcpBackendConnection(Socket Socket, string Address, TcpTransportSettings Transport)
+{
+    /// <summary>The TLS stream over <see cref="Socket"/> when the server is dialed with TLS; null for cleartext.</summary>
+    public System.Net.Security.SslStream? Stream { get; init; }
+
+    /// <summary>The backend side of the proxy: the TLS stream (its half-close sends close_notify) or the socket itself.</summary>
+    public Proxying.TcpPeer ToPeer() => Stream is { } ssl ? new Proxying.StreamPeer(ssl, Socket) : new Proxying.SocketPeer(Socket);
+}
 
 /// <summary>The resolved <c>tcp.serversTransports</c> settings of a load balancer.</summary>
 internal sealed record TcpTransportSettings(TimeSpan DialTimeout, TimeSpan DialKeepAlive, TimeSpan TerminationDelay)
 {
+    /// <summary>The transport's <c>tls</c> section, used for servers with <c>tls: true</c>; null: defaults (system roots).</summary>
+    public TcpBackendTls? Tls { get; init; }
+
     public static TcpTransportSettings Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
 }
