@@ -1,9 +1,11 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Portico.Runtime;
+using Portico.Tcp.ProxyProtocol;
 using Portico.Tcp.Proxying;
 using Portico.Tcp.Routing;
 
@@ -19,13 +21,50 @@ internal sealed partial class TcpConnectionHandler(string entryPoint, RuntimeHol
     /// <summary>How long a new connection may stay silent before its first bytes decide its route (the entry point's read timeout).</summary>
     public TimeSpan FirstBytesTimeout { get; } = readTimeout > TimeSpan.Zero ? readTimeout : TimeSpan.FromSeconds(60);
 
-    /// <summary>
+    /// <summary>Runs the route's middlewares (a refusal closes the connection), then proxies.</summary>
+    /// <remarks>
+    /// Proxying:
     /// 1. take the socket from Kestrel (only the socket transport gives one);
     /// 2. terminate TLS with the snapshot's certificate for the SNI, unless the route passes TLS through;
     /// 3. dial the route's service (which tries its next servers on failure);
-    /// 4. proxy until both directions end. The route was resolved once: reloads never move an open connection.
-    /// </summary>
+    /// 4. send the transport's PROXY header, if any, then proxy until both directions end. The route was resolved once:
+    /// reloads never move an open connection.
+    /// </remarks>
     public async Task ServeAsync(ConnectionContext connection, TcpRoute route, string? serverName)
+    {
+        var middlewares = route.Middlewares;
+        if (middlewares.Length == 0)
+        {
+            await ProxyAsync(connection, route, serverName).ConfigureAwait(false);
+            return;
+        }
+
+        // The router's middlewares see the client address (after PROXY protocol) first; a refusal closes the connection.
+        var client = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        var entered = 0;
+        try
+        {
+            for (; entered < middlewares.Length; entered++)
+            {
+                if (!middlewares[entered].TryEnter(client))
+                {
+                    LogRefused(logger, EntryPoint, route.RouterName, middlewares[entered].Name, client?.ToString() ?? "?");
+                    return;
+                }
+            }
+
+            await ProxyAsync(connection, route, serverName).ConfigureAwait(false);
+        }
+        finally
+        {
+            for (var i = 0; i < entered; i++)
+            {
+                middlewares[i].Leave(client);
+            }
+        }
+    }
+
+    private async Task ProxyAsync(ConnectionContext connection, TcpRoute route, string? serverName)
     {
         if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
@@ -60,7 +99,37 @@ internal sealed partial class TcpConnectionHandler(string entryPoint, RuntimeHol
 
             LogProxying(logger, EntryPoint, route.RouterName, backend.Address);
             await using var backendPeer = new SocketPeer(backend.Socket);
+            if (backend.Transport.ProxyProtocolVersion != 0 && !await SendProxyHeaderAsync(connection, backendPeer, backend).ConfigureAwait(false))
+            {
+                return;
+            }
+
             await TcpProxy.ProxyAsync(client, backendPeer, backend.Transport.TerminationDelay, time).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the PROXY header before any client byte: the client address (after a received PROXY header) as source and
+    /// the address the client connected to as destination, as Traefik does with go-proxyproto's view of the connection.
+    /// </summary>
+    private async Task<bool> SendProxyHeaderAsync(ConnectionContext connection, SocketPeer backendPeer, Tcp.Services.TcpBackendConnection backend)
+    {
+        if (connection.RemoteEndPoint is not IPEndPoint source || connection.LocalEndPoint is not IPEndPoint destination)
+        {
+            return true;
+        }
+
+        var header = ProxyHeaderWriter.Write(backend.Transport.ProxyProtocolVersion, source, destination);
+        try
+        {
+            using var timeout = new CancellationTokenSource(FirstBytesTimeout, time);
+            await backendPeer.WriteAsync(header, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogProxyHeaderFailed(logger, EntryPoint, backend.Address, ex.Message);
+            return false;
         }
     }
 
@@ -99,6 +168,12 @@ internal sealed partial class TcpConnectionHandler(string entryPoint, RuntimeHol
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Entry point {EntryPoint}: TCP router {Router}: no certificate for \"{ServerName}\" (sniStrict), closing")]
     private static partial void LogTlsRefused(ILogger logger, string entryPoint, string router, string serverName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Entry point {EntryPoint}: TCP router {Router}: middleware {Middleware} refused the connection from {Client}")]
+    private static partial void LogRefused(ILogger logger, string entryPoint, string router, string middleware, string client);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry point {EntryPoint}: writing the PROXY header to {Address} failed: {Reason}; closing")]
+    private static partial void LogProxyHeaderFailed(ILogger logger, string entryPoint, string address, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry point {EntryPoint}: TCP router {Router}: the connection has no socket to proxy on")]
     private static partial void LogNoSocket(ILogger logger, string entryPoint, string router);

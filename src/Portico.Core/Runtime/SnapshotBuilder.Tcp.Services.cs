@@ -86,9 +86,9 @@ internal sealed partial class SnapshotBuilder
                 }
             }
 
-            if (lb.HealthCheck is not null || lb.ProxyProtocol is not null)
+            if (lb.HealthCheck is not null)
             {
-                errors.Add(new ConfigError(item, "healthCheck and proxyProtocol are accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
+                errors.Add(new ConfigError(item, "healthCheck is accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
             }
 
             var transport = TcpTransportSettings.Default;
@@ -97,10 +97,12 @@ internal sealed partial class SnapshotBuilder
                 var transportName = MergedConfig.Qualify(lb.ServersTransport, provider);
                 if (!transports.TryGetValue(transportName, out var named) || named is null)
                 {
-                    errors.Add(new ConfigError(item, $"serversTransport \"{transportName}\" does not exist", location));
+                    var why = transports.ContainsKey(transportName) ? "is invalid" : "does not exist";
+                    errors.Add(new ConfigError(item, $"serversTransport \"{transportName}\" {why}", location));
                     return null;
                 }
 
+                // As Traefik v3: a named transport decides PROXY protocol alone; the service's deprecated option is ignored.
                 transport = named;
             }
             else
@@ -110,6 +112,20 @@ internal sealed partial class SnapshotBuilder
                 {
                     // Traefik v2's place for it, still honoured when no servers transport is named.
                     transport = transport with { TerminationDelay = delay };
+                }
+
+                // Traefik v3 sends the service's deprecated proxyProtocol only when no servers transport is named.
+                transport = transport with { ProxyProtocolVersion = 0 };
+                if (lb.ProxyProtocol is { } proxyProtocol)
+                {
+                    errors.Add(new ConfigError(item, "loadBalancer.proxyProtocol is deprecated since Traefik v3: use serversTransport's proxyProtocol", location, ConfigSeverity.Warning));
+                    if (proxyProtocol.Version is not (1 or 2))
+                    {
+                        errors.Add(new ConfigError(item, $"unknown proxyProtocol version {proxyProtocol.Version}: use 1 or 2", location));
+                        return null;
+                    }
+
+                    transport = transport with { ProxyProtocolVersion = proxyProtocol.Version };
                 }
             }
 
@@ -156,8 +172,8 @@ internal sealed partial class SnapshotBuilder
     private const string DefaultTcpTransportName = "default@internal";
 
     /// <summary>
-    /// Resolves every <c>tcp.serversTransports</c> item (and the static <c>tcpServersTransport</c> as the default). PROXY
-    /// protocol and TLS to backends are not sent yet: saying so is a warning on the transport.
+    /// Resolves every <c>tcp.serversTransports</c> item (and the static <c>tcpServersTransport</c> as the default), with the
+    /// PROXY protocol version it sends. TLS to backends is not spoken yet: saying so is a warning on the transport.
     /// </summary>
     private Dictionary<string, TcpTransportSettings?> BuildTcpTransports(MergedConfig merged)
     {
@@ -167,9 +183,18 @@ internal sealed partial class SnapshotBuilder
         transports[DefaultTcpTransportName] = Settings(defaults);
         foreach (var (name, (_, config)) in merged.TcpServersTransports)
         {
-            if (config.ProxyProtocol is not null || config.Tls is not null)
+            var item = $"TCP serversTransport \"{name}\"";
+            if (config.Tls is not null)
             {
-                merged.ProviderErrors.Add(new ConfigError($"TCP serversTransport \"{name}\"", "proxyProtocol and tls are accepted, not yet supported by this Portico version: ignored", config.Location, ConfigSeverity.Warning));
+                merged.ProviderErrors.Add(new ConfigError(item, "tls is accepted, not yet supported by this Portico version: ignored", config.Location, ConfigSeverity.Warning));
+            }
+
+            if (config.ProxyProtocol is { Version: not (1 or 2) } bad)
+            {
+                // Traefik refuses to build such a dialer; the services naming this transport are disabled.
+                merged.ProviderErrors.Add(new ConfigError(item, $"unknown proxyProtocol version {bad.Version}: use 1 or 2", config.Location));
+                transports[name] = null;
+                continue;
             }
 
             transports[name] = Settings(config);
@@ -179,5 +204,5 @@ internal sealed partial class SnapshotBuilder
     }
 
     private static TcpTransportSettings Settings(TcpServersTransportConfig config) =>
-        new(config.DialTimeout, config.DialKeepAlive, config.TerminationDelay);
+        new(config.DialTimeout, config.DialKeepAlive, config.TerminationDelay) { ProxyProtocolVersion = config.ProxyProtocol?.Version ?? 0 };
 }

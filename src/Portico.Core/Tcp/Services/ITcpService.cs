@@ -24,4 +24,7 @@ internal sealed record TcpBackendConnection(Socket Socket, string Address, TcpTr
 internal sealed record TcpTransportSettings(TimeSpan DialTimeout, TimeSpan DialKeepAlive, TimeSpan TerminationDelay)
 {
     public static TcpTransportSettings Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
+
+    /// <summary>PROXY protocol version written to each new backend connection before any client byte: 1, 2, or 0 for none.</summary>
+    public int ProxyProtocolVersion { get; init; }
 }
