@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Portico.Runtime;
-using Portico.Tcp.ProxyProtocol;
 using Portico.Tcp.Proxying;
+using Portico.Tcp.ProxyProtocol;
 using Portico.Tcp.Routing;
 
 namespace Portico.EntryPoints;
