@@ -56,6 +56,26 @@ public sealed class TcpMiddlewareTests
         Assert.True((allowed ? "b1\n" : string.Empty) == greeting, $"{name}: got \"{greeting}\"");
     }
 
+    [Theory]
+    [InlineData("header in range", 1, true)]
+    [InlineData("v2 header in range", 2, true)]
+    [InlineData("no header: the peer's own address", 0, false)]
+    public async Task IpAllowListSeesTheAddressOfAReceivedProxyHeaderAsync(string name, int version, bool allowed)
+    {
+        await using var echo = TcpEchoBackend.Start("b1");
+        await using var portico = await PorticoHost.StartAsync(
+            Static + "\n    proxyProtocol:\n      trustedIPs: [\"127.0.0.1\"]",
+            Dynamic(echo, "    guard:\n      ipAllowList:\n        sourceRange: [\"203.0.113.0/24\"]"));
+        using var client = await SourcedClient.ConnectAsync(portico.Url("tcp").Port);
+
+        byte[] header = version == 0 ? [] : Portico.Tcp.ProxyProtocol.ProxyHeaderWriter.Write(version, IPEndPoint.Parse("203.0.113.7:4242"), IPEndPoint.Parse("198.51.100.9:5432"));
+        await client.SendAsync([.. header, .. "x"u8]);
+        var greeting = allowed ? await client.ReadSomeAsync() : await client.ReadToCloseAsync();
+
+        // The greeting may come with the echo of "x" in the same read.
+        Assert.True(allowed ? greeting.StartsWith("b1\n", StringComparison.Ordinal) : greeting.Length == 0, $"{name}: got \"{greeting}\"");
+    }
+
     [Fact]
     public async Task IpWhiteListIsDeprecatedWithAWarningAsync()
     {
