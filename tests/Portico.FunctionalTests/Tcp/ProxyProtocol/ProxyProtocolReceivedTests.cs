@@ -60,6 +60,23 @@ public sealed class ProxyProtocolReceivedTests
         Assert.Equal(expected, seen.Headers["X-Real-Ip"]);
     }
 
+    [Fact]
+    public async Task TheAccessLogRecordsTheAddressOfTheHeaderAsync()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var log = Path.Combine(Path.GetTempPath(), "portico-pp-" + Guid.NewGuid().ToString("N")[..12], "access.log");
+        await using var portico = await PorticoHost.StartAsync(Static(TrustLoopback) + $"\naccessLog:\n  filePath: \"{log}\"\n  format: json\n", backend.CatchAllYaml());
+        using var client = await SourcedClient.ConnectAsync(portico.Url().Port);
+
+        await client.SendAsync([.. ProxyHeaderWriter.Write(2, Client, Destination), .. System.Text.Encoding.ASCII.GetBytes(Request)]);
+        await client.ReadToCloseAsync();
+        await portico.Server.AccessLog!.Writer.WaitForWrittenAsync(1).WaitAsync(PorticoHost.Timeout);
+
+        using var line = System.Text.Json.JsonDocument.Parse((await File.ReadAllLinesAsync(log)).Single());
+        Assert.Equal("203.0.113.7:4242", line.RootElement.GetProperty("ClientAddr").GetString());
+        Assert.Equal("203.0.113.7", line.RootElement.GetProperty("ClientHost").GetString());
+    }
+
     [Theory]
     [InlineData(1, "send-proxy")]
     [InlineData(2, "send-proxy-v2")]
