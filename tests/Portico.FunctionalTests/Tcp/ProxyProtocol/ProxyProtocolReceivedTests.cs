@@ -78,6 +78,46 @@ public sealed class ProxyProtocolReceivedTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task TlsFollowsTheHeaderAsync(int version)
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var portico = await PorticoHost.StartAsync(Static(TrustLoopback));
+        var certificate = Portico.FunctionalTests.Tls.TestCertificates.Write(portico.Directory, "secure", "secure.test");
+        await portico.WriteDynamicAsync($$"""
+            http:
+              routers:
+                secure:
+                  rule: "Host(`secure.test`)"
+                  service: app
+                  tls: {}
+              services:
+                app:
+                  loadBalancer:
+                    servers: [{url: "{{backend.Url}}"}]
+            tls:
+              certificates:
+                - {certFile: "{{certificate.CertFile}}", keyFile: "{{certificate.KeyFile}}"}
+            """);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, portico.Url().Port)).WaitAsync(PorticoHost.Timeout);
+        await socket.SendAsync(ProxyHeaderWriter.Write(version, Client, Destination)).WaitAsync(PorticoHost.Timeout);
+
+        // The TLS handshake starts right after the header: Portico's TLS sniffing must see the ClientHello first.
+        await using var tls = new System.Net.Security.SslStream(new System.Net.Sockets.NetworkStream(socket), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("secure.test").WaitAsync(PorticoHost.Timeout);
+        await tls.WriteAsync(System.Text.Encoding.ASCII.GetBytes(Request.Replace("example.com", "secure.test", StringComparison.Ordinal))).AsTask().WaitAsync(PorticoHost.Timeout);
+        using var reader = new StreamReader(tls);
+        var response = await reader.ReadToEndAsync().WaitAsync(PorticoHost.Timeout);
+
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+        var seen = Assert.Single(backend.Seen);
+        Assert.Equal("203.0.113.7", seen.Headers["X-Forwarded-For"]);
+        Assert.Equal("https", seen.Headers["X-Forwarded-Proto"]);
+    }
+
+    [Theory]
     [InlineData(1, "send-proxy")]
     [InlineData(2, "send-proxy-v2")]
     public async Task HaproxyInFrontCarriesTheOriginalClientAddressAsync(int version, string sendProxy)
