@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portico.Configuration.Static;
 using Portico.Runtime;
+using Portico.Tcp.ProxyProtocol;
 
 namespace Portico.EntryPoints;
 
@@ -37,7 +38,16 @@ internal sealed class EntryPointHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<ILoggerFactory>(new KestrelLoggerFactory(loggerFactory));
         var tcp = new TcpConnectionHandler(name, runtime, config.Transport.RespondingTimeouts.ReadTimeout, time ?? TimeProvider.System, loggerFactory.CreateLogger("Portico.Tcp"));
-        builder.WebHost.ConfigureKestrel(options => Configure(options, name, config, bind, runtime, tcp, listen => _listenOptions = listen));
+        var proxyProtocol = config.ProxyProtocol is { } received ? ProxyProtocolPolicy.Create(received.Insecure, received.TrustedIPs, out _) : null;
+        var proxyLogger = loggerFactory.CreateLogger("Portico.ProxyProtocol");
+        builder.WebHost.ConfigureKestrel(options => Configure(options, name, config, bind, runtime, tcp, listen =>
+        {
+            if (proxyProtocol is not null)
+            {
+                // PROXY protocol comes before everything else: it says who the client is.
+                listen.UseProxyProtocol(proxyProtocol, config.Transport.RespondingTimeouts.ReadTimeout, name, proxyLogger);
+            }
+        }, listen => _listenOptions = listen));
         _app = builder.Build();
         _server = _app.Services.GetRequiredService<IServer>();
     }
@@ -58,7 +68,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static void Configure(KestrelServerOptions options, string name, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, TcpConnectionHandler tcp, Action<ListenOptions> bound)
+    private static void Configure(KestrelServerOptions options, string name, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, TcpConnectionHandler tcp, Action<ListenOptions> first, Action<ListenOptions> bound)
     {
         options.AddServerHeader = false;
         options.AllowSynchronousIO = false;
@@ -84,6 +94,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
         options.Listen(bind, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
+            first(listen);
 
             // TCP routers see each connection first; what they do not take goes on to HTTP with every byte unread.
             listen.UseTcpRouting(tcp);

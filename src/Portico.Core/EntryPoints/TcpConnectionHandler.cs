@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Portico.Runtime;
 using Portico.Tcp.Proxying;
 using Portico.Tcp.Routing;
+using Portico.Tcp.Services;
 
 namespace Portico.EntryPoints;
 
@@ -19,13 +21,50 @@ internal sealed partial class TcpConnectionHandler(string entryPoint, RuntimeHol
     /// <summary>How long a new connection may stay silent before its first bytes decide its route (the entry point's read timeout).</summary>
     public TimeSpan FirstBytesTimeout { get; } = readTimeout > TimeSpan.Zero ? readTimeout : TimeSpan.FromSeconds(60);
 
-    /// <summary>
+    /// <summary>Runs the route's middlewares (a refusal closes the connection), then proxies.</summary>
+    /// <remarks>
+    /// Proxying:
     /// 1. take the socket from Kestrel (only the socket transport gives one);
     /// 2. terminate TLS with the snapshot's certificate for the SNI, unless the route passes TLS through;
     /// 3. dial the route's service (which tries its next servers on failure);
-    /// 4. proxy until both directions end. The route was resolved once: reloads never move an open connection.
-    /// </summary>
+    /// 4. send the transport's PROXY header, if any, then proxy until both directions end. The route was resolved once:
+    /// reloads never move an open connection.
+    /// </remarks>
     public async Task ServeAsync(ConnectionContext connection, TcpRoute route, string? serverName)
+    {
+        var middlewares = route.Middlewares;
+        if (middlewares.Length == 0)
+        {
+            await ProxyAsync(connection, route, serverName).ConfigureAwait(false);
+            return;
+        }
+
+        // The router's middlewares see the client address (after PROXY protocol) first; a refusal closes the connection.
+        var client = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        var entered = 0;
+        try
+        {
+            for (; entered < middlewares.Length; entered++)
+            {
+                if (!middlewares[entered].TryEnter(client))
+                {
+                    LogRefused(logger, EntryPoint, route.RouterName, middlewares[entered].Name, client?.ToString() ?? "?");
+                    return;
+                }
+            }
+
+            await ProxyAsync(connection, route, serverName).ConfigureAwait(false);
+        }
+        finally
+        {
+            for (var i = 0; i < entered; i++)
+            {
+                middlewares[i].Leave(client);
+            }
+        }
+    }
+
+    private async Task ProxyAsync(ConnectionContext connection, TcpRoute route, string? serverName)
     {
         if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
@@ -51,7 +90,8 @@ internal sealed partial class TcpConnectionHandler(string entryPoint, RuntimeHol
 
         await using (client.ConfigureAwait(false))
         {
-            var backend = await route.Service.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
+            var addresses = new TcpClientAddresses(connection.RemoteEndPoint as IPEndPoint, connection.LocalEndPoint as IPEndPoint);
+            var backend = await route.Service.ConnectAsync(addresses, CancellationToken.None).ConfigureAwait(false);
             if (backend is null)
             {
                 LogNoBackend(logger, EntryPoint, route.RouterName, route.Service.Name);
@@ -99,6 +139,9 @@ internal sealed partial class TcpConnectionHandler(string entryPoint, RuntimeHol
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Entry point {EntryPoint}: TCP router {Router}: no certificate for \"{ServerName}\" (sniStrict), closing")]
     private static partial void LogTlsRefused(ILogger logger, string entryPoint, string router, string serverName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Entry point {EntryPoint}: TCP router {Router}: middleware {Middleware} refused the connection from {Client}")]
+    private static partial void LogRefused(ILogger logger, string entryPoint, string router, string middleware, string client);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry point {EntryPoint}: TCP router {Router}: the connection has no socket to proxy on")]
     private static partial void LogNoSocket(ILogger logger, string entryPoint, string router);

@@ -85,11 +85,6 @@ internal sealed partial class SnapshotBuilder
                 }
             }
 
-            if (lb.ProxyProtocol is not null)
-            {
-                errors.Add(new ConfigError(item, "proxyProtocol is accepted, not yet supported by this Portico version: ignored", location, ConfigSeverity.Warning));
-            }
-
             var healthCheck = BindTcpHealthCheck(lb.HealthCheck, item, location, errors);
 
             var transport = TcpTransportSettings.Default;
@@ -103,6 +98,7 @@ internal sealed partial class SnapshotBuilder
                     return null;
                 }
 
+                // As Traefik v3: a named transport decides PROXY protocol alone; the service's deprecated option is ignored.
                 transport = named;
             }
             else
@@ -112,6 +108,20 @@ internal sealed partial class SnapshotBuilder
                 {
                     // Traefik v2's place for it, still honoured when no servers transport is named.
                     transport = transport with { TerminationDelay = delay };
+                }
+
+                // Traefik v3 sends the service's deprecated proxyProtocol only when no servers transport is named.
+                transport = transport with { ProxyProtocolVersion = 0 };
+                if (lb.ProxyProtocol is { } proxyProtocol)
+                {
+                    errors.Add(new ConfigError(item, "loadBalancer.proxyProtocol is deprecated since Traefik v3: use serversTransport's proxyProtocol", location, ConfigSeverity.Warning));
+                    if (proxyProtocol.Version is not (1 or 2))
+                    {
+                        errors.Add(new ConfigError(item, $"unknown proxyProtocol version {proxyProtocol.Version}: use 1 or 2", location));
+                        return null;
+                    }
+
+                    transport = transport with { ProxyProtocolVersion = proxyProtocol.Version };
                 }
             }
 
@@ -164,8 +174,8 @@ internal sealed partial class SnapshotBuilder
     private const string DefaultTcpTransportName = "default@internal";
 
     /// <summary>
-    /// Resolves every <c>tcp.serversTransports</c> item (and the static <c>tcpServersTransport</c> as the default). PROXY
-    /// protocol is not sent yet: saying so is a warning on the transport. A transport with an invalid <c>tls</c> section
+    /// Resolves every <c>tcp.serversTransports</c> item (and the static <c>tcpServersTransport</c> as the default), with the
+    /// PROXY protocol version it sends. A transport with an invalid <c>tls</c> section or an unknown PROXY protocol version
     /// is null: the services naming it are disabled.
     /// </summary>
     private Dictionary<string, TcpTransportSettings?> BuildTcpTransports(MergedConfig merged)
@@ -176,12 +186,16 @@ internal sealed partial class SnapshotBuilder
         transports[DefaultTcpTransportName] = Settings(defaults, "tcpServersTransport", merged.ProviderErrors);
         foreach (var (name, (_, config)) in merged.TcpServersTransports)
         {
-            if (config.ProxyProtocol is not null)
+            var item = $"TCP serversTransport \"{name}\"";
+            if (config.ProxyProtocol is { Version: not (1 or 2) } bad)
             {
-                merged.ProviderErrors.Add(new ConfigError($"TCP serversTransport \"{name}\"", "proxyProtocol is accepted, not yet supported by this Portico version: ignored", config.Location, ConfigSeverity.Warning));
+                // Traefik refuses to build such a dialer; the services naming this transport are disabled.
+                merged.ProviderErrors.Add(new ConfigError(item, $"unknown proxyProtocol version {bad.Version}: use 1 or 2", config.Location));
+                transports[name] = null;
+                continue;
             }
 
-            transports[name] = Settings(config, $"TCP serversTransport \"{name}\"", merged.ProviderErrors);
+            transports[name] = Settings(config, item, merged.ProviderErrors);
         }
 
         return transports;
@@ -190,6 +204,8 @@ internal sealed partial class SnapshotBuilder
     private static TcpTransportSettings? Settings(TcpServersTransportConfig config, string item, List<ConfigError> errors)
     {
         var tls = TcpBackendTls.Create(config.Tls, item, config.Location, errors);
-        return tls is null ? null : new(config.DialTimeout, config.DialKeepAlive, config.TerminationDelay) { Tls = config.Tls is null ? null : tls };
+        return tls is null
+            ? null
+            : new(config.DialTimeout, config.DialKeepAlive, config.TerminationDelay) { Tls = config.Tls is null ? null : tls, ProxyProtocolVersion = config.ProxyProtocol?.Version ?? 0 };
     }
 }

@@ -149,10 +149,7 @@ internal sealed partial class SnapshotBuilder
             errors.Add(new ConfigError(item, "invalid rule: HostSNI and HostSNIRegexp need a TLS router (add tls, or use HostSNI(`*`) for cleartext TCP)", router.Location));
         }
 
-        if (router.Middlewares.Count > 0)
-        {
-            warnings.Add(new ConfigError(item, "TCP middlewares are accepted, not yet supported by this Portico version: ignored", router.Location, ConfigSeverity.Warning));
-        }
+        var middlewares = BuildTcpMiddlewares(item, router, merged, errors, warnings);
 
         if (router.Tls is { } routerTls && (!string.IsNullOrEmpty(routerTls.CertResolver) || routerTls.Domains.Count > 0))
         {
@@ -183,7 +180,7 @@ internal sealed partial class SnapshotBuilder
         var priority = RulePriority.Effective(router.Rule!, router.Priority);
         var mode = router.Tls is null ? TcpTlsMode.None : router.Tls.Passthrough ? TcpTlsMode.Passthrough : TcpTlsMode.Terminate;
         var options = string.IsNullOrEmpty(router.Tls?.Options) ? Tls.TlsRuntime.DefaultOptions : router.Tls.Options;
-        var route = new TcpRoute(name, rule, priority, mode, options, service);
+        var route = new TcpRoute(name, rule, priority, mode, options, service) { Middlewares = middlewares };
         foreach (var entryPoint in usable)
         {
             var table = mode == TcpTlsMode.None ? plain : tls;

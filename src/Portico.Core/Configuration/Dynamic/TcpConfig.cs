@@ -66,7 +66,7 @@ public sealed record TcpLoadBalancerConfig
 
     public string? ServersTransport { get; init; }
 
-    /// <summary>Deprecated in Traefik v3 in favour of the servers transport's; accepted, the transport's wins.</summary>
+    /// <summary>Deprecated in Traefik v3 in favour of the servers transport's; sent only when no servers transport is named.</summary>
     public TcpProxyProtocolConfig? ProxyProtocol { get; init; }
 
     /// <summary>Deprecated in Traefik v3 in favour of the servers transport's; used when set and no transport is named.</summary>

@@ -102,7 +102,6 @@ internal static partial class StaticConfigValidator
         }
 
         WarnNoHttp3(name, entryPoint, root, errors);
-        WarnIf(entryPoint.ProxyProtocol is not null, root, errors, "entryPoints", name, "proxyProtocol");
         WarnIf(entryPoint.ReusePort, root, errors, "entryPoints", name, "reusePort");
         WarnIf(entryPoint.AllowACMEByPass, root, errors, "entryPoints", name, "allowACMEByPass");
         WarnIf(entryPoint.ForwardedHeaders.AddXForwardedSchemeHeaders, root, errors, "entryPoints", name, "forwardedHeaders", "addXForwardedSchemeHeaders");

@@ -1,3 +1,4 @@
+using Portico.Tcp.Middlewares;
 using Portico.Tcp.Services;
 
 namespace Portico.Tcp.Routing;
@@ -26,4 +27,7 @@ internal sealed record TcpRoute(string RouterName, TcpCompiledRule Rule, int Pri
     /// such a TLS route, while a TLS route with a real condition wins over HTTPS catch-alls.
     /// </summary>
     public bool IsCatchAll => Rule.Matcher is TcpAnyMatcher;
+
+    /// <summary>The router's TCP middlewares, in order; each may refuse the connection before anything is proxied.</summary>
+    public ITcpMiddleware[] Middlewares { get; init; } = [];
 }

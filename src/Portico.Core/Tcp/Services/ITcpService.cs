@@ -12,13 +12,20 @@ internal interface ITcpService
 
     /// <summary>
     /// Connects to a server, trying the next ones when dialing fails; null when every server failed (each failure is
-    /// logged with its reason). The caller owns the returned socket.
+    /// logged with its reason). The caller owns the returned socket. <paramref name="client"/> is what a PROXY protocol
+    /// header sent to the server says (see <see cref="TcpTransportSettings.ProxyProtocolVersion"/>).
     /// </summary>
-    ValueTask<TcpBackendConnection?> ConnectAsync(CancellationToken cancellationToken);
+    ValueTask<TcpBackendConnection?> ConnectAsync(TcpClientAddresses client, CancellationToken cancellationToken);
 
     /// <summary>False when health checks found every server down (services without health checks are always up).</summary>
     bool IsHealthy => true;
 }
+
+/// <summary>
+/// The client's address (after a received PROXY header) and the address it connected to: the source and destination of
+/// the PROXY header sent to backends. Either may be null (no header is sent then).
+/// </summary>
+internal readonly record struct TcpClientAddresses(System.Net.IPEndPoint? Source, System.Net.IPEndPoint? Destination);
 
 /// <summary>An open connection to a backend server, with the transport settings that govern its proxying.</summary>
 internal sealed record TcpBackendConnection(Socket Socket, string Address, TcpTransportSettings Transport)
@@ -37,4 +44,7 @@ internal sealed record TcpTransportSettings(TimeSpan DialTimeout, TimeSpan DialK
     public TcpBackendTls? Tls { get; init; }
 
     public static TcpTransportSettings Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
+
+    /// <summary>PROXY protocol version written to each new backend connection before any client byte: 1, 2, or 0 for none.</summary>
+    public int ProxyProtocolVersion { get; init; }
 }

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Portico.Services.LoadBalancing;
 using Portico.Tcp.Health;
 
+using Portico.Tcp.ProxyProtocol;
+
 namespace Portico.Tcp.Services;
 
 /// <summary>
@@ -71,7 +73,7 @@ internal sealed partial class TcpLoadBalancer : ITcpService
     /// 1. pick a server among those up; 2. dial it (TLS too when it has <c>tls</c>); 3. on failure try the next servers that
     /// are up, each at most once, in index order from the one picked.
     /// </summary>
-    public async ValueTask<TcpBackendConnection?> ConnectAsync(CancellationToken cancellationToken)
+    public async ValueTask<TcpBackendConnection?> ConnectAsync(TcpClientAddresses client, CancellationToken cancellationToken)
     {
         var first = Next();
         if (first < 0)
@@ -98,7 +100,7 @@ internal sealed partial class TcpLoadBalancer : ITcpService
             }
 
             tried++;
-            var connection = await DialAsync(index, cancellationToken).ConfigureAwait(false);
+            var connection = await DialAsync(index, client, cancellationToken).ConfigureAwait(false);
             if (connection is not null)
             {
                 return connection;
@@ -136,7 +138,7 @@ internal sealed partial class TcpLoadBalancer : ITcpService
         }
     }
 
-    private async ValueTask<TcpBackendConnection?> DialAsync(int index, CancellationToken cancellationToken)
+    private async ValueTask<TcpBackendConnection?> DialAsync(int index, TcpClientAddresses client, CancellationToken cancellationToken)
     {
         var server = _servers[index];
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -149,6 +151,14 @@ internal sealed partial class TcpLoadBalancer : ITcpService
         {
             ConfigureKeepAlive(socket, Transport.DialKeepAlive);
             await socket.ConnectAsync(server.EndPoint, linked.Token).ConfigureAwait(false);
+            if (Transport.ProxyProtocolVersion != 0 && client is { Source: { } source, Destination: { } destination })
+            {
+                // The PROXY header is the first thing on the wire, before a TLS handshake to the server, as Traefik's
+                // dialer writes it on the raw connection.
+                var header = ProxyHeaderWriter.Write(Transport.ProxyProtocolVersion, source, destination);
+                await socket.SendAsync(header, SocketFlags.None, linked.Token).ConfigureAwait(false);
+            }
+
             if (_tls[index] is { } options)
             {
                 // As Go's TLS dialer, the dial timeout bounds the connect and the handshake together.

@@ -46,7 +46,7 @@ internal sealed class TcpWeightedService : ITcpService
         }
     }
 
-    public ValueTask<TcpBackendConnection?> ConnectAsync(CancellationToken cancellationToken)
+    public ValueTask<TcpBackendConnection?> ConnectAsync(TcpClientAddresses client, CancellationToken cancellationToken)
     {
         var count = _children.Length;
         Span<int> candidates = count <= 64 ? stackalloc int[count] : new int[count];
@@ -68,6 +68,6 @@ internal sealed class TcpWeightedService : ITcpService
             index = SmoothWeightedRoundRobin.Pick(_current, candidates[..n], weights[..n]);
         }
 
-        return index < 0 ? ValueTask.FromResult<TcpBackendConnection?>(null) : _children[index].ConnectAsync(cancellationToken);
+        return index < 0 ? ValueTask.FromResult<TcpBackendConnection?>(null) : _children[index].ConnectAsync(client, cancellationToken);
     }
 }

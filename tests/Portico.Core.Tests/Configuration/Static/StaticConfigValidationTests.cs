@@ -19,9 +19,8 @@ public sealed class StaticConfigValidationTests : IDisposable
 
         var result = LoadFile(path);
 
-        // The only report is the honest "not yet supported" warning for PROXY protocol.
-        Assert.Equal(["entryPoints.websecure.proxyProtocol"], result.Errors.Select(e => e.Item).ToArray());
-        Assert.All(result.Errors, e => Assert.Equal(ConfigSeverity.Warning, e.Severity));
+        // PROXY protocol is supported now: nothing to report.
+        Assert.Empty(result.Errors);
         var config = result.Config;
         Assert.Equal("INFO", config.Log!.Level);
         Assert.Equal(4, config.EntryPoints!.Count);

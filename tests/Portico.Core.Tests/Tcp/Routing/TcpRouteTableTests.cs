@@ -12,7 +12,7 @@ public sealed class TcpRouteTableTests
     {
         public string Name => "none";
 
-        public ValueTask<TcpBackendConnection?> ConnectAsync(CancellationToken cancellationToken) => ValueTask.FromResult<TcpBackendConnection?>(null);
+        public ValueTask<TcpBackendConnection?> ConnectAsync(TcpClientAddresses client, CancellationToken cancellationToken) => ValueTask.FromResult<TcpBackendConnection?>(null);
     }
 
     private static TcpRoute Route(string name, string rule, int priority = 0) =>
