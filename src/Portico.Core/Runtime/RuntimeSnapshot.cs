@@ -20,6 +20,9 @@ internal sealed class RuntimeSnapshot
     /// <summary>TCP routes per entry point; an entry point without TCP routers has no entry (its connections go straight to HTTP).</summary>
     public FrozenDictionary<string, Tcp.Routing.TcpRouteTable> Tcp { get; init; } = FrozenDictionary<string, Tcp.Routing.TcpRouteTable>.Empty;
 
+    /// <summary>The UDP route of each UDP entry point that has one; read when a datagram comes from a new client address.</summary>
+    public FrozenDictionary<string, Udp.UdpRoute> Udp { get; init; } = FrozenDictionary<string, Udp.UdpRoute>.Empty;
+
     /// <summary>Every built service by qualified name (also carries the state reused by the next build).</summary>
     public required IReadOnlyDictionary<string, IHttpService> Services { get; init; }
 
