@@ -58,12 +58,30 @@ internal sealed class UdpTestClient(IPEndPoint portico) : IDisposable
 
     public Task SendAsync(string payload) => _socket.SendToAsync(Encoding.UTF8.GetBytes(payload), SocketFlags.None, portico);
 
-    /// <summary>Sends <paramref name="payload"/> and returns the reply split as (backend, port Portico used, payload).</summary>
+    /// <summary>
+    /// Sends <paramref name="payload"/> and returns the reply split as (backend, port Portico used, payload). UDP may lose a
+    /// datagram on a busy loopback (a full socket buffer), so the datagram is sent again, up to five times, when no reply comes.
+    /// </summary>
     public async Task<(string Backend, int Port, string Payload)> AskAsync(string payload)
     {
-        await SendAsync(payload);
         var buffer = new byte[65_535];
-        var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0)).WaitAsync(TimeSpan.FromSeconds(10));
+        SocketReceiveFromResult received = default;
+
+        // One receive for every attempt: an abandoned second receive would swallow the reply.
+        var pending = _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0));
+        for (var attempt = 1; ; attempt++)
+        {
+            await SendAsync(payload);
+            try
+            {
+                received = await pending.WaitAsync(TimeSpan.FromSeconds(2));
+                break;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+
         Assert.Equal(portico, received.RemoteEndPoint);
         var parts = Encoding.UTF8.GetString(buffer, 0, received.ReceivedBytes).Split('|', 3);
         return (parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), parts[2]);

@@ -5,6 +5,7 @@ namespace Portico.FunctionalTests.Udp;
 
 public sealed class UdpRoutingTests
 {
+    // Tests run on a fake clock (or a long timeout): no session may expire by itself while a loaded machine runs slowly.
     private const string Static = """
         entryPoints:
           dns:
@@ -17,7 +18,7 @@ public sealed class UdpRoutingTests
     public async Task SeveralClientsAtOnceEachGetTheirOwnRepliesAsync()
     {
         await using var backend = new UdpEchoBackend("a");
-        await using var portico = await PorticoHost.StartAsync(Static, Route(backend));
+        await using var portico = await PorticoHost.StartAsync(Static, Route(backend), time: new FakeTimeProvider());
         var entryPoint = Endpoint(portico);
 
         var clients = Enumerable.Range(0, 8).Select(_ => new UdpTestClient(entryPoint)).ToArray();
@@ -70,7 +71,7 @@ public sealed class UdpRoutingTests
                 b:
                   loadBalancer:
                     servers: [{address: "{{b.Address}}"}]
-            """);
+            """, time: new FakeTimeProvider());
 
         var backends = new List<string>();
         for (var i = 0; i < 6; i++)
@@ -120,7 +121,7 @@ public sealed class UdpRoutingTests
                 address: "127.0.0.1:0/udp"
                 udp:
                   maxSessions: {Cap}
-            """, Route(backend));
+            """, Route(backend), time: new FakeTimeProvider());
         var udp = portico.Server.UdpEntryPoints["dns"];
         using var established = new UdpTestClient(Endpoint(portico));
         var before = await established.AskAsync("before");
@@ -152,7 +153,8 @@ public sealed class UdpRoutingTests
     public async Task RemovingTheRouterStopsNewSessionsAndKeepsEstablishedOnesAsync()
     {
         await using var backend = new UdpEchoBackend("a");
-        await using var portico = await PorticoHost.StartAsync(Static, Route(backend));
+        // The file provider needs the real clock to see the new file: a long timeout keeps the session instead.
+        await using var portico = await PorticoHost.StartAsync(Static.Replace("timeout: 3s", "timeout: 10m", StringComparison.Ordinal), Route(backend));
         var udp = portico.Server.UdpEntryPoints["dns"];
         using var established = new UdpTestClient(Endpoint(portico));
         var before = await established.AskAsync("before");
