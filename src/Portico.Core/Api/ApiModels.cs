@@ -53,6 +53,31 @@ internal static class ApiModels
         s.Type,
     };
 
+    /// <summary>A UDP router as Traefik shows it (<c>/api/udp/routers</c>): <c>using</c> lists the entry points it serves.</summary>
+    public static object UdpRouter(UdpRouterInfo r) => new
+    {
+        r.EntryPoints,
+        r.Service,
+        r.Status,
+        Error = r.Errors.Count > 0 ? r.Errors.Select(e => e.Message).ToArray() : null,
+        Using = r.Status == ItemStatus.Disabled ? null : r.Using,
+        r.Name,
+        r.Provider,
+    };
+
+    /// <summary>A UDP service as Traefik shows it (<c>/api/udp/services</c>).</summary>
+    public static object UdpService(ServiceInfo s) => new
+    {
+        LoadBalancer = s.UdpConfig?.LoadBalancer,
+        Weighted = s.UdpConfig?.Weighted,
+        s.Status,
+        Error = s.Errors.Count > 0 ? s.Errors.Select(e => e.Message).ToArray() : null,
+        UsedBy = s.UsedBy,
+        s.Name,
+        s.Provider,
+        s.Type,
+    };
+
     /// <summary>
     /// A service as Traefik shows it, with <c>serverStatus</c> (server URL to <c>UP</c>/<c>DOWN</c>) read from the live
     /// load balancer of <paramref name="snapshot"/>, so health-check verdicts are visible.

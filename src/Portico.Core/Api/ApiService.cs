@@ -67,6 +67,8 @@ internal sealed class ApiService : IHttpService
             "/api/http/middlewares" => status.Middlewares.Select(ApiModels.Middleware).ToArray(),
             "/api/tcp/routers" => status.TcpRouters.Select(ApiModels.TcpRouter).ToArray(),
             "/api/tcp/services" => status.TcpServices.Select(s => ApiModels.TcpService(s, snapshot)).ToArray(),
+            "/api/udp/routers" => status.UdpRouters.Select(ApiModels.UdpRouter).ToArray(),
+            "/api/udp/services" => status.UdpServices.Select(ApiModels.UdpService).ToArray(),
             "/api/certificates" => _holder.Current.Tls.Certificates.Select(ApiModels.Certificate).ToArray(),
             "/api/acme" => (_acmeStatus?.Snapshot() ?? []).Select(ApiModels.AcmeDomain).ToArray(),
             _ => Single(path, snapshot),
@@ -109,6 +111,16 @@ internal sealed class ApiService : IHttpService
             return status.TcpServices.Where(s => s.Name == name).Select(s => ApiModels.TcpService(s, snapshot)).FirstOrDefault();
         }
 
+        if (TryName(path, "/api/udp/routers/", out name))
+        {
+            return status.UdpRouters.Where(r => r.Name == name).Select(ApiModels.UdpRouter).FirstOrDefault();
+        }
+
+        if (TryName(path, "/api/udp/services/", out name))
+        {
+            return status.UdpServices.Where(s => s.Name == name).Select(ApiModels.UdpService).FirstOrDefault();
+        }
+
         if (TryName(path, "/api/entrypoints/", out name))
         {
             return EntryPoints().FirstOrDefault(e => e.Name == name);
@@ -148,7 +160,11 @@ internal sealed class ApiService : IHttpService
             Services = ApiModels.Counts(status.TcpServices.Select(s => s.Status)),
             Middlewares = ApiModels.Counts([]),
         },
-        Udp = new { Routers = ApiModels.Counts([]), Services = ApiModels.Counts([]) },
+        Udp = new
+        {
+            Routers = ApiModels.Counts(status.UdpRouters.Select(r => r.Status)),
+            Services = ApiModels.Counts(status.UdpServices.Select(s => s.Status)),
+        },
         Features = new { Tracing = string.Empty, Metrics = string.Empty, AccessLog = accessLog },
         Providers = status.Routers.Select(r => r.Provider).Concat(status.Services.Select(s => s.Provider))
             .Where(p => p != "internal").Distinct().Order(StringComparer.Ordinal).ToArray(),

@@ -9,6 +9,7 @@ using Portico.Providers.File;
 using Portico.Runtime;
 using Portico.Tls;
 using Portico.Tls.Acme;
+using Portico.Udp;
 
 namespace Portico.Hosting;
 
@@ -27,6 +28,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     private readonly CertificateFileWatcher _certificateFiles;
     private readonly List<IConfigProvider> _providers = [];
     private readonly List<EntryPointHost> _entryPoints = [];
+    private readonly List<UdpEntryPoint> _udpEntryPoints = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _providerTasks = [];
 
@@ -95,6 +97,9 @@ internal sealed partial class PorticoServer : IAsyncDisposable
     /// <summary>Bound addresses by entry point name (the real ports when the configuration used port 0).</summary>
     public IReadOnlyDictionary<string, System.Net.IPEndPoint> EntryPoints => _entryPoints.ToDictionary(e => e.Name, e => e.LocalEndPoint);
 
+    /// <summary>The UDP entry points by name (bound address, session count, drop counters).</summary>
+    public IReadOnlyDictionary<string, UdpEntryPoint> UdpEntryPoints => _udpEntryPoints.ToDictionary(e => e.Name);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // 1. A first snapshot with the internal items only, so the API and ping answer from the first request.
@@ -106,7 +111,7 @@ internal sealed partial class PorticoServer : IAsyncDisposable
         {
             if (entryPoint.Address?.EndsWith("/udp", StringComparison.OrdinalIgnoreCase) == true)
             {
-                LogUdpNotSupported(_logger, name);
+                StartUdp(name, entryPoint);
                 continue;
             }
 
@@ -147,6 +152,11 @@ internal sealed partial class PorticoServer : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var udp in _udpEntryPoints)
+        {
+            await udp.StopAsync().ConfigureAwait(false);
+        }
+
         await Task.WhenAll(_entryPoints.Select(async host =>
         {
             var grace = _config.EntryPoints![host.Name].Transport.LifeCycle.GraceTimeOut;
@@ -169,6 +179,11 @@ internal sealed partial class PorticoServer : IAsyncDisposable
             await host.DisposeAsync().ConfigureAwait(false);
         }
 
+        foreach (var udp in _udpEntryPoints)
+        {
+            await udp.DisposeAsync().ConfigureAwait(false);
+        }
+
         // The entry points are closed: write what the access log still holds before the process goes.
         if (AccessLog is not null)
         {
@@ -178,6 +193,19 @@ internal sealed partial class PorticoServer : IAsyncDisposable
         _certificateFiles.Dispose();
         _watcher.Dispose();
         _stopping.Dispose();
+    }
+
+    private void StartUdp(string name, EntryPointConfig entryPoint)
+    {
+        if (!UdpEntryPoint.TryResolve(entryPoint.Address, out var bind, out var error))
+        {
+            throw new InvalidOperationException($"entry point \"{name}\": {error}");
+        }
+
+        var udp = new UdpEntryPoint(name, entryPoint.Udp, Runtime, _time, _loggerFactory);
+        udp.Start(bind);
+        _udpEntryPoints.Add(udp);
+        LogListening(_logger, name, udp.LocalEndPoint + "/udp");
     }
 
     private async Task RunProviderAsync(IConfigProvider provider)
@@ -234,9 +262,6 @@ internal sealed partial class PorticoServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Entry point {EntryPoint} listening on {Address}")]
     private static partial void LogListening(ILogger logger, string entryPoint, string address);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry point {EntryPoint} is a UDP entry point; UDP routing is not supported yet, so it is not opened")]
-    private static partial void LogUdpNotSupported(ILogger logger, string entryPoint);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Provider {Provider} stopped")]
     private static partial void LogProviderFailed(ILogger logger, string provider, Exception exception);

@@ -30,6 +30,10 @@ internal sealed class MergedConfig
 
     public Dictionary<string, Provided<TcpServersTransportConfig>> TcpServersTransports { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, Provided<UdpRouterConfig>> UdpRouters { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Provided<UdpServiceConfig>> UdpServices { get; } = new(StringComparer.Ordinal);
+
     public List<ConfigError> ProviderErrors { get; } = [];
 
     public static MergedConfig From(IEnumerable<ProviderSnapshot> providers)
@@ -41,6 +45,11 @@ internal sealed class MergedConfig
             if (snapshot.Config.Tcp is { } tcp)
             {
                 merged.AddTcp(tcp, snapshot.Provider);
+            }
+
+            if (snapshot.Config.Udp is { } udp)
+            {
+                merged.AddUdp(udp, snapshot.Provider);
             }
 
             var http = snapshot.Config.Http;
@@ -102,6 +111,19 @@ internal sealed class MergedConfig
         foreach (var (name, transport) in tcp.ServersTransports)
         {
             TcpServersTransports[Qualify(name, provider)] = new(provider, transport);
+        }
+    }
+
+    private void AddUdp(UdpRoutingConfig udp, string provider)
+    {
+        foreach (var (name, router) in udp.Routers)
+        {
+            UdpRouters[Qualify(name, provider)] = new(provider, router with { Service = router.Service is null ? null : Qualify(router.Service, provider) });
+        }
+
+        foreach (var (name, service) in udp.Services)
+        {
+            UdpServices[Qualify(name, provider)] = new(provider, service);
         }
     }
 

@@ -23,6 +23,9 @@ internal sealed class RuntimeSnapshot
     /// <summary>Every built TCP service by qualified name (the API reads their servers' health).</summary>
     public IReadOnlyDictionary<string, Tcp.Services.ITcpService> TcpServices { get; init; } = FrozenDictionary<string, Tcp.Services.ITcpService>.Empty;
 
+    /// <summary>The UDP route of each UDP entry point that has one; read when a datagram comes from a new client address.</summary>
+    public FrozenDictionary<string, Udp.UdpRoute> Udp { get; init; } = FrozenDictionary<string, Udp.UdpRoute>.Empty;
+
     /// <summary>Every built service by qualified name (also carries the state reused by the next build).</summary>
     public required IReadOnlyDictionary<string, IHttpService> Services { get; init; }
 

@@ -25,6 +25,10 @@ internal sealed record RuntimeStatus
 
     public IReadOnlyList<ServiceInfo> TcpServices { get; init; } = [];
 
+    public IReadOnlyList<UdpRouterInfo> UdpRouters { get; init; } = [];
+
+    public IReadOnlyList<ServiceInfo> UdpServices { get; init; } = [];
+
     /// <summary>Problems that belong to no single item (files that do not parse, duplicate names across files).</summary>
     public IReadOnlyList<ConfigError> ProviderErrors { get; init; } = [];
 
@@ -34,7 +38,9 @@ internal sealed record RuntimeStatus
             .Concat(Services.SelectMany(s => s.Errors))
             .Concat(Middlewares.SelectMany(m => m.Errors))
             .Concat(TcpRouters.SelectMany(r => r.Errors))
-            .Concat(TcpServices.SelectMany(s => s.Errors));
+            .Concat(TcpServices.SelectMany(s => s.Errors))
+            .Concat(UdpRouters.SelectMany(r => r.Errors))
+            .Concat(UdpServices.SelectMany(s => s.Errors));
 }
 
 internal sealed record RouterInfo
@@ -94,6 +100,9 @@ internal sealed record ServiceInfo
 
     /// <summary>The configuration of a TCP service (then <see cref="Config"/> is null).</summary>
     public Configuration.Dynamic.TcpServiceConfig? TcpConfig { get; init; }
+
+    /// <summary>The configuration of a UDP service (then <see cref="Config"/> is null).</summary>
+    public Configuration.Dynamic.UdpServiceConfig? UdpConfig { get; init; }
 }
 
 internal sealed record MiddlewareInfo
@@ -132,6 +141,26 @@ internal sealed record TcpRouterInfo
     public string? Service { get; init; }
 
     public Configuration.Dynamic.TcpRouterTlsConfig? Tls { get; init; }
+
+    public Configuration.Parsing.SourceLocation Location { get; init; }
+
+    public string Status { get; init; } = ItemStatus.Enabled;
+
+    public IReadOnlyList<ConfigError> Errors { get; init; } = [];
+}
+
+internal sealed record UdpRouterInfo
+{
+    public required string Name { get; init; }
+
+    public required string Provider { get; init; }
+
+    public IReadOnlyList<string> EntryPoints { get; init; } = [];
+
+    public string? Service { get; init; }
+
+    /// <summary>The entry points this router actually serves (Traefik uses one UDP router per entry point).</summary>
+    public IReadOnlyList<string> Using { get; init; } = [];
 
     public Configuration.Parsing.SourceLocation Location { get; init; }
 

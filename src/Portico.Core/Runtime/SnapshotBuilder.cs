@@ -100,11 +100,14 @@ internal sealed partial class SnapshotBuilder
             StringComparer.Ordinal);
 
         var tcp = BuildTcp(merged, routerInfos, previousState?.TcpHealth);
+        var udp = BuildUdp(merged);
         var status = new RuntimeStatus
         {
             Routers = routerInfos,
             TcpRouters = tcp.Routers,
             TcpServices = tcp.Services,
+            UdpRouters = udp.Routers,
+            UdpServices = udp.Services,
             Services = DescribeServices(merged, services, serviceUsers),
             Middlewares = DescribeMiddlewares(merged, middlewareErrors, middlewareUsers),
             ProviderErrors = merged.ProviderErrors,
@@ -129,6 +132,7 @@ internal sealed partial class SnapshotBuilder
             EntryPoints = tables,
             Tcp = tcp.Tables,
             TcpServices = tcp.Built,
+            Udp = udp.Routes,
             Services = services.Built,
             Status = status,
             Tls = tls,
@@ -285,14 +289,9 @@ internal sealed partial class SnapshotBuilder
         return info with { Priority = priority, Status = warnings.Count > 0 ? ItemStatus.Warning : ItemStatus.Enabled, Errors = all };
     }
 
-    /// <summary>The UDP dynamic section loads (so a Traefik file still works) but is not served yet: say so once per provider.</summary>
+    /// <summary>Sections that load (so a Traefik file still works) but are not served yet: say so once per provider.</summary>
     private static void WarnUnsupportedSections(ProviderSnapshot provider, List<ConfigError> errors)
     {
-        if (provider.Config.Udp is { } udp)
-        {
-            errors.Add(new ConfigError($"udp (provider {provider.Provider})", "the dynamic \"udp\" section is accepted, not yet supported by this Portico version", udp.Location, ConfigSeverity.Warning));
-        }
-
         if (provider.Config.Tcp?.Middlewares is { Count: > 0 } middlewares)
         {
             errors.Add(new ConfigError($"tcp.middlewares (provider {provider.Provider})", $"TCP middlewares ({string.Join(", ", middlewares.Keys)}) are accepted, not yet supported by this Portico version", SourceLocation.None, ConfigSeverity.Warning));

@@ -65,20 +65,17 @@ public sealed class SnapshotBuilderTests
     }
 
     [Fact]
-    public void UnusedMiddlewaresAreValidatedAndUnsupportedSectionsWarn()
+    public void UnusedMiddlewaresAreValidated()
     {
         var snapshot = Build("entryPoints:\n  web:\n    address: \":80\"\n", """
             http:
               middlewares:
                 broken:
                   addPrefix: {}
-            udp:
-              routers: {}
             """);
 
         var broken = snapshot.Status.Middlewares.Single(m => m.Name == "broken@file");
         Assert.Equal(ItemStatus.Disabled, broken.Status);
-        Assert.Contains(snapshot.Status.ProviderErrors, e => e.Severity == ConfigSeverity.Warning && e.Message.Contains("\"udp\" section", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -12,7 +12,7 @@ public sealed record DynamicConfig
 
     public TcpConfig? Tcp { get; init; }
 
-    public ConfigNode? Udp { get; init; }
+    public UdpRoutingConfig? Udp { get; init; }
 
     public TlsConfig? Tls { get; init; }
 }

@@ -20,7 +20,9 @@ internal static partial class DynamicConfigLoader
         var tcpMiddlewares = new Named<ConfigNode>("TCP middleware");
         var tcpTransports = new Named<TcpServersTransportConfig>("TCP serversTransport");
         var anyTcp = false;
-        var udp = new RawMerger("UDP");
+        var udpRouters = new Named<UdpRouterConfig>("UDP router");
+        var udpServices = new Named<UdpServiceConfig>("UDP service");
+        var anyUdp = false;
         var certificates = new List<CertificateConfig>();
         var tlsOptions = new Named<TlsOptionsConfig>("TLS option");
         var stores = new Named<TlsStoreConfig>("TLS store");
@@ -46,7 +48,13 @@ internal static partial class DynamicConfigLoader
                 tcpTransports.AddAll(tcp.ServersTransports, source, errors);
             }
 
-            udp.Add(config.Udp, source, errors);
+            if (config.Udp is { } udp)
+            {
+                anyUdp = true;
+                udpRouters.AddAll(udp.Routers, source, errors);
+                udpServices.AddAll(udp.Services, source, errors);
+            }
+
             if (config.Tls is { } tls)
             {
                 firstTls ??= tls;
@@ -64,7 +72,7 @@ internal static partial class DynamicConfigLoader
             Tcp = anyTcp
                 ? new TcpConfig { Routers = tcpRouters.Items, Services = tcpServices.Items, Middlewares = tcpMiddlewares.Items, ServersTransports = tcpTransports.Items }
                 : null,
-            Udp = udp.Build(),
+            Udp = anyUdp ? new UdpRoutingConfig { Routers = udpRouters.Items, Services = udpServices.Items } : null,
             Tls = firstTls is null
                 ? null
                 : new TlsConfig { Certificates = certificates, Options = tlsOptions.Items, Stores = stores.Items, Location = firstTls.Location },
@@ -94,101 +102,6 @@ internal static partial class DynamicConfigLoader
                 _sources.Add(name, source);
                 Items.Add(name, item);
             }
-        }
-    }
-
-    /// <summary>
-    /// Merges raw protocol sections (<c>tcp</c>, <c>udp</c>): named mappings (routers, services,
-    /// options, stores...) are merged with the duplicate rule, lists (certificates) are concatenated.
-    /// </summary>
-    private sealed class RawMerger(string label)
-    {
-        private readonly List<Section> _sections = [];
-        private SourceLocation _location = SourceLocation.None;
-        private bool _any;
-
-        public void Add(ConfigNode? protocol, string source, List<ConfigError> errors)
-        {
-            if (protocol is null)
-            {
-                return;
-            }
-
-            if (!_any)
-            {
-                _any = true;
-                _location = protocol.Location;
-            }
-
-            foreach (var (key, value) in protocol.Entries)
-            {
-                var section = _sections.Find(s => s.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
-                if (section is null)
-                {
-                    section = new Section(key, value.Location);
-                    _sections.Add(section);
-                }
-
-                section.Add(value, source, $"{label} {key.TrimEnd('s')}", errors);
-            }
-        }
-
-        public ConfigNode? Build()
-        {
-            if (!_any)
-            {
-                return null;
-            }
-
-            var entries = new List<KeyValuePair<string, ConfigNode>>(_sections.Count);
-            foreach (var section in _sections)
-            {
-                entries.Add(new(section.Key, section.Build()));
-            }
-
-            return ConfigNode.Mapping(entries, _location);
-        }
-
-        private sealed class Section(string key, SourceLocation location)
-        {
-            private readonly List<KeyValuePair<string, ConfigNode>> _entries = [];
-            private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
-            private readonly List<ConfigNode> _items = [];
-            private ConfigNode? _scalar;
-
-            public string Key => key;
-
-            public void Add(ConfigNode value, string source, string kind, List<ConfigError> errors)
-            {
-                switch (value.Kind)
-                {
-                    case ConfigNodeKind.Sequence:
-                        _items.AddRange(value.Items);
-                        break;
-                    case ConfigNodeKind.Mapping:
-                        foreach (var entry in value.Entries)
-                        {
-                            if (_sources.TryGetValue(entry.Key, out var first))
-                            {
-                                ReportDuplicate($"{kind} \"{entry.Key}\"", first, source, entry.Value.Location, errors);
-                                continue;
-                            }
-
-                            _sources.Add(entry.Key, source);
-                            _entries.Add(entry);
-                        }
-
-                        break;
-                    default:
-                        _scalar ??= value;
-                        break;
-                }
-            }
-
-            public ConfigNode Build() =>
-                _entries.Count > 0 ? ConfigNode.Mapping(_entries, location)
-                : _items.Count > 0 ? ConfigNode.Sequence(_items, location)
-                : _scalar ?? ConfigNode.Mapping([], location);
         }
     }
 }

@@ -8,8 +8,6 @@ namespace Portico.Configuration.Dynamic;
 /// </summary>
 internal static partial class DynamicConfigLoader
 {
-    private static readonly string[] RawNamedSections = ["routers", "services", "middlewares", "serversTransports"];
-
     /// <summary>
     /// Reads and binds one YAML document. Returns null when the text does not parse, so the provider keeps its last
     /// good configuration; binding errors are collected and the configuration is still returned without the broken
@@ -57,10 +55,19 @@ internal static partial class DynamicConfigLoader
             };
         }
 
-        return config with
+        if (config.Udp is { } udp)
         {
-            Udp = RawWithoutReserved(config.Udp, "UDP", errors),
-        };
+            config = config with
+            {
+                Udp = udp with
+                {
+                    Routers = WithoutReserved(udp.Routers, "UDP router", errors),
+                    Services = WithoutReserved(udp.Services, "UDP service", errors),
+                },
+            };
+        }
+
+        return config;
     }
 
     private static IReadOnlyDictionary<string, T> WithoutReserved<T>(IReadOnlyDictionary<string, T> items, string kind, List<ConfigError> errors)
@@ -78,44 +85,6 @@ internal static partial class DynamicConfigLoader
         }
 
         return kept ?? items;
-    }
-
-    private static ConfigNode? RawWithoutReserved(ConfigNode? protocol, string label, List<ConfigError> errors)
-    {
-        if (protocol is not { Kind: ConfigNodeKind.Mapping })
-        {
-            return protocol;
-        }
-
-        var changed = false;
-        var sections = new List<KeyValuePair<string, ConfigNode>>(protocol.Entries.Count);
-        foreach (var (sectionName, section) in protocol.Entries)
-        {
-            if (section.Kind != ConfigNodeKind.Mapping || Array.FindIndex(RawNamedSections, s => s.Equals(sectionName, StringComparison.OrdinalIgnoreCase)) < 0)
-            {
-                sections.Add(new(sectionName, section));
-                continue;
-            }
-
-            var kept = new List<KeyValuePair<string, ConfigNode>>(section.Entries.Count);
-            foreach (var item in section.Entries)
-            {
-                if (item.Key.Contains('@', StringComparison.Ordinal))
-                {
-                    var kind = sectionName.TrimEnd('s');
-                    errors.Add(new ConfigError($"{label} {kind} \"{item.Key}\"", "the name must not contain '@' (it is reserved for name@provider references)", item.Value.Location));
-                    changed = true;
-                }
-                else
-                {
-                    kept.Add(item);
-                }
-            }
-
-            sections.Add(new(sectionName, ConfigNode.Mapping(kept, section.Location)));
-        }
-
-        return changed ? ConfigNode.Mapping(sections, protocol.Location) : protocol;
     }
 
     internal static SourceLocation LocationOf(object? item) => item switch

@@ -148,7 +148,14 @@ public sealed record Http2Config
 
 public sealed record UdpConfig
 {
+    /// <summary>How long a UDP session (one client address) lives without a datagram in either direction.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Portico extension: the most UDP sessions the entry point keeps at once. When it is full, datagrams from new client
+    /// addresses are dropped (established sessions keep working), so a flood of source addresses cannot exhaust memory.
+    /// </summary>
+    public int MaxSessions { get; init; } = 10_000;
 }
 
 public sealed record EntryPointObservabilityConfig
