@@ -116,7 +116,7 @@ internal sealed class LineClient : IAsyncDisposable
         _reader = new StreamReader(stream, Encoding.ASCII);
     }
 
-    public static async Task<LineClient> ConnectAsync(Uri entryPoint, string? serverName = null, string? trustedCaFile = null)
+    public static async Task<LineClient> ConnectAsync(Uri entryPoint, string? serverName = null, string? trustedCaFile = null, string? alpn = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, entryPoint.Port)).WaitAsync(Timeout);
@@ -125,6 +125,11 @@ internal sealed class LineClient : IAsyncDisposable
         {
             var ssl = new SslStream(stream);
             var options = new SslClientAuthenticationOptions { TargetHost = serverName };
+            if (alpn is not null)
+            {
+                options.ApplicationProtocols = [new SslApplicationProtocol(alpn)];
+            }
+
             if (trustedCaFile is not null)
             {
                 // Verify the backend's certificate end to end against the test CA: passthrough must not touch TLS.
