@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Portico.FunctionalTests.Infrastructure;
+using Portico.FunctionalTests.Services;
 using Portico.FunctionalTests.Tcp.ProxyProtocol;
 using Portico.FunctionalTests.Tls;
-using Portico.FunctionalTests.Services;
 
 namespace Portico.FunctionalTests.Tcp;
 
