@@ -142,6 +142,9 @@ internal sealed record TcpRouterInfo
 
     public Configuration.Dynamic.TcpRouterTlsConfig? Tls { get; init; }
 
+    /// <summary>The names the rule's <c>HostSNI</c> matchers name (not <c>*</c>): the ACME domains when <c>tls.domains</c> is empty.</summary>
+    public IReadOnlyList<string> ServerNames { get; init; } = [];
+
     public Configuration.Parsing.SourceLocation Location { get; init; }
 
     public string Status { get; init; } = ItemStatus.Enabled;

@@ -151,10 +151,13 @@ internal sealed partial class SnapshotBuilder
 
         var middlewares = BuildTcpMiddlewares(item, router, merged, errors, warnings);
 
-        if (router.Tls is { } routerTls && (!string.IsNullOrEmpty(routerTls.CertResolver) || routerTls.Domains.Count > 0))
+        if (router.Tls?.CertResolver is { Length: > 0 } resolver && _static.CertificatesResolvers?.ContainsKey(resolver) != true)
         {
-            warnings.Add(new ConfigError(item, "tls.certResolver and tls.domains are accepted, not yet supported on TCP routers by this Portico version: the certificate store answers", router.Location, ConfigSeverity.Warning));
+            warnings.Add(new ConfigError(item, $"tls.certResolver \"{resolver}\" is not defined in certificatesResolvers", router.Location, ConfigSeverity.Warning));
         }
+
+        // The ACME provider reads these, as for HTTP routers: tls.domains, or else the rule's HostSNI names.
+        info = info with { ServerNames = rule?.ServerNames ?? [] };
 
         Tcp.Services.ITcpService? service = null;
         if (string.IsNullOrEmpty(router.Service))
