@@ -36,10 +36,16 @@ proc_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 
 measure_variant() {
     local round=$1 label=$2 vars=$3 pid ticks0 ticks1 cpu=-
-    local -a envs=()
+    local -a envs=() unset=() name
+    # Portico reads PORTICO_* and TRAEFIK_* variables as static configuration (PORTICO_BIN included): drop them all.
+    for name in $(compgen -e | grep -E '^(PORTICO|TRAEFIK)_' || true); do unset+=(-u "$name"); done
     # shellcheck disable=SC2206 # The variables are whitespace-separated words on purpose.
     [[ -n $vars ]] && envs=($vars)
-    (cd "$EMPTY" && exec env -u PORTICO_CONFIGFILE "${envs[@]}" taskset -c "$PROXY_CPU" "$BIN" >"$BENCH_RUN/memory.log" 2>&1) &
+    if curl -s -o /dev/null -m 1 http://127.0.0.1:8000/ || curl -s -o /dev/null -m 1 http://127.0.0.1:8080/ping; then
+        log "something already listens on :8000 or :8080; stop it first"
+        exit 1
+    fi
+    (cd "$EMPTY" && exec env "${unset[@]}" "${envs[@]}" taskset -c "$PROXY_CPU" "$BIN" >"$BENCH_RUN/memory.log" 2>&1) &
     CURRENT=$!
     pid=$CURRENT
     wait_ready "http://127.0.0.1:8000/" "$pid" && wait_ready "http://127.0.0.1:8080/ping" "$pid" ||
