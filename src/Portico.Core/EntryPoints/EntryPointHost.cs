@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -21,7 +19,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
 {
     private readonly string _name;
     private readonly EntryPointConfig _config;
-    private readonly WebApplication _app;
+    private readonly ServiceProvider _services;
     private readonly IServer _server;
     private readonly IHttpApplication<HttpContext> _application;
     private ListenOptions? _listenOptions;
@@ -32,15 +30,12 @@ internal sealed class EntryPointHost : IAsyncDisposable
         _config = config;
         _application = application;
 
-        // Kestrel is taken from a (never started) WebApplication so that it is assembled exactly as ASP.NET assembles it
-        // (memory pool, transport, options); Portico runs its own lean IHttpApplication on it instead of a middleware pipeline.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<ILoggerFactory>(new KestrelLoggerFactory(loggerFactory));
+        // Kestrel is assembled without a web host (see KestrelServices); Portico runs its own lean IHttpApplication on it
+        // instead of a middleware pipeline.
         var tcp = new TcpConnectionHandler(name, runtime, config.Transport.RespondingTimeouts.ReadTimeout, time ?? TimeProvider.System, loggerFactory.CreateLogger("Portico.Tcp"));
         var proxyProtocol = config.ProxyProtocol is { } received ? ProxyProtocolPolicy.Create(received.Insecure, received.TrustedIPs, out _) : null;
         var proxyLogger = loggerFactory.CreateLogger("Portico.ProxyProtocol");
-        builder.WebHost.ConfigureKestrel(options => Configure(options, name, config, bind, runtime, tcp, listen =>
+        _services = KestrelServices.Build(new KestrelLoggerFactory(loggerFactory), options => Configure(options, name, config, bind, runtime, tcp, listen =>
         {
             if (proxyProtocol is not null)
             {
@@ -48,8 +43,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
                 listen.UseProxyProtocol(proxyProtocol, config.Transport.RespondingTimeouts.ReadTimeout, name, proxyLogger);
             }
         }, listen => _listenOptions = listen));
-        _app = builder.Build();
-        _server = _app.Services.GetRequiredService<IServer>();
+        _server = KestrelServices.Server(_services);
     }
 
     public string Name => _name;
@@ -65,7 +59,7 @@ internal sealed class EntryPointHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _server.Dispose();
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
     }
 
     private static void Configure(KestrelServerOptions options, string name, EntryPointConfig config, IPEndPoint bind, RuntimeHolder runtime, TcpConnectionHandler tcp, Action<ListenOptions> first, Action<ListenOptions> bound)

@@ -86,7 +86,7 @@ internal sealed partial class ServiceBuilder
                     PreservePath = server.PreservePath,
                     FlushInterval = config.ResponseForwarding.FlushInterval,
                 };
-                states[i] = new ServerState(url, server.Weight ?? 1, options, StickyCookie.HashValue(url.OriginalString)) { Index = i };
+                states[i] = new ServerState(url, server.Weight ?? 1, options) { Index = i };
             }
 
             var context = new StrategyContext(owner._time, config.SlowStart);

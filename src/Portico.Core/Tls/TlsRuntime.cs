@@ -13,26 +13,31 @@ internal sealed class TlsRuntime
 {
     public const string DefaultOptions = "default";
 
+    // The generated default certificate is made on the first handshake that needs it, once per process: generating it
+    // loads OpenSSL and the certificate machinery, several MiB of resident memory that a plain-HTTP router never uses.
     private static readonly Lazy<X509Certificate2> GeneratedDefault = new(CertificateLoader.GenerateDefault);
+    private static readonly Lazy<SslStreamCertificateContext> GeneratedDefaultContext = new(() => SslStreamCertificateContext.Create(GeneratedDefault.Value, null, offline: true));
 
     private readonly Dictionary<string, int> _exact;
     private readonly Dictionary<string, int> _wildcard;
     private readonly Dictionary<string, OptionSet> _options;
+    private readonly Lazy<X509Certificate2> _defaultCertificate;
 
     /// <summary>Server name to the TLS options its routers ask for ("" = the entry point's own); see <see cref="WithRouterOptions"/>.</summary>
     private readonly Dictionary<string, string> _hostOptions;
 
-    private TlsRuntime(Dictionary<string, int> exact, Dictionary<string, int> wildcard, Dictionary<string, OptionSet> options, X509Certificate2 defaultCertificate, Dictionary<string, string>? hostOptions = null, IReadOnlyList<X509Certificate2>? certificates = null)
+    private TlsRuntime(Dictionary<string, int> exact, Dictionary<string, int> wildcard, Dictionary<string, OptionSet> options, Lazy<X509Certificate2> defaultCertificate, Dictionary<string, string>? hostOptions = null, IReadOnlyList<X509Certificate2>? certificates = null)
     {
         Certificates = certificates ?? [];
         _exact = exact;
         _wildcard = wildcard;
         _options = options;
-        DefaultCertificate = defaultCertificate;
+        _defaultCertificate = defaultCertificate;
         _hostOptions = hostOptions ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     }
 
-    public X509Certificate2 DefaultCertificate { get; }
+    /// <summary>The configured default certificate, the one obtained for <c>defaultGeneratedCert</c>, else the generated one.</summary>
+    public X509Certificate2 DefaultCertificate => _defaultCertificate.Value;
 
     /// <summary>The default store's <c>defaultGeneratedCert</c>, which the ACME provider obtains; null when not configured.</summary>
     public DefaultGeneratedCert? DefaultGenerated { get; private init; }
@@ -83,7 +88,7 @@ internal sealed class TlsRuntime
             }
         }
 
-        var defaultCertificate = GeneratedDefault.Value;
+        X509Certificate2? defaultCertificate = null;
         DefaultGeneratedCert? defaultGenerated = null;
         foreach (var (name, store) in config?.Stores ?? new Dictionary<string, TlsStoreConfig>())
         {
@@ -106,7 +111,7 @@ internal sealed class TlsRuntime
         }
 
         var contexts = certificates.ConvertAll(c => SslStreamCertificateContext.Create(c, null, offline: true));
-        var defaultContext = SslStreamCertificateContext.Create(defaultCertificate, null, offline: true);
+        var defaultContext = defaultCertificate is null ? GeneratedDefaultContext : new Lazy<SslStreamCertificateContext>(SslStreamCertificateContext.Create(defaultCertificate, null, offline: true));
         var options = new Dictionary<string, OptionSet>(StringComparer.Ordinal);
         var optionConfigs = config?.Options ?? new Dictionary<string, TlsOptionsConfig>();
         if (!optionConfigs.ContainsKey(DefaultOptions))
@@ -119,7 +124,7 @@ internal sealed class TlsRuntime
             options[name] = OptionSet.Create(option, name, contexts, defaultContext, errors);
         }
 
-        return new TlsRuntime(exact, wildcard, options, defaultCertificate, certificates: certificates) { DefaultGenerated = defaultGenerated, Files = TlsFiles.From(config) };
+        return new TlsRuntime(exact, wildcard, options, defaultCertificate is null ? GeneratedDefault : new Lazy<X509Certificate2>(defaultCertificate), certificates: certificates) { DefaultGenerated = defaultGenerated, Files = TlsFiles.From(config) };
     }
 
     public bool HasOptions(string name) => _options.ContainsKey(name);
@@ -150,7 +155,7 @@ internal sealed class TlsRuntime
             hostOptions[host] = DefaultOptions;
         }
 
-        return new TlsRuntime(_exact, _wildcard, _options, DefaultCertificate, hostOptions, Certificates) { DefaultGenerated = DefaultGenerated, Files = Files };
+        return new TlsRuntime(_exact, _wildcard, _options, _defaultCertificate, hostOptions, Certificates) { DefaultGenerated = DefaultGenerated, Files = Files };
     }
 
     private static string Describe(string options) => options.Length > 0 ? options : "(entry point's)";
@@ -174,7 +179,7 @@ internal sealed class TlsRuntime
             return set.PerCertificate[index];
         }
 
-        return set.SniStrict ? null : set.Default;
+        return set.SniStrict ? null : set.Default.Value;
     }
 
     /// <summary>Whether a loaded certificate (exact or one-label wildcard) answers <paramref name="serverName"/>.</summary>
@@ -222,7 +227,8 @@ internal sealed class TlsRuntime
     {
         public required SslServerAuthenticationOptions[] PerCertificate { get; init; }
 
-        public required SslServerAuthenticationOptions Default { get; init; }
+        /// <summary>Lazy because the generated default certificate is (see <see cref="GeneratedDefault"/>).</summary>
+        public required Lazy<SslServerAuthenticationOptions> Default { get; init; }
 
         public required TlsHandshakeSettings Settings { get; init; }
 
@@ -231,13 +237,13 @@ internal sealed class TlsRuntime
         /// <summary>False when the entry has an error: its handshakes are refused rather than served with weaker settings.</summary>
         public bool Valid { get; init; }
 
-        public static OptionSet Create(TlsOptionsConfig config, string name, List<SslStreamCertificateContext> contexts, SslStreamCertificateContext defaultContext, List<ConfigError> errors)
+        public static OptionSet Create(TlsOptionsConfig config, string name, List<SslStreamCertificateContext> contexts, Lazy<SslStreamCertificateContext> defaultContext, List<ConfigError> errors)
         {
             var settings = TlsOptionsBuilder.Build(name, config, errors);
             return new OptionSet
             {
                 PerCertificate = contexts.ConvertAll(settings.Create).ToArray(),
-                Default = settings.Create(defaultContext),
+                Default = new Lazy<SslServerAuthenticationOptions>(() => settings.Create(defaultContext.Value)),
                 Settings = settings,
                 SniStrict = config.SniStrict,
                 Valid = settings.Valid,

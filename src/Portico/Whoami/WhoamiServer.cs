@@ -1,12 +1,15 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Portico.EntryPoints;
 
 namespace Portico.Cli.Whoami;
@@ -21,12 +24,14 @@ internal sealed class WhoamiServer : IAsyncDisposable
     /// <summary>How long stopping waits for requests in flight (a long <c>?wait=</c>, an open WebSocket).</summary>
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly WebApplication _app;
+    private readonly ServiceProvider _services;
+    private readonly IServer _server;
     private readonly WhoamiEndpoints _endpoints;
 
-    private WhoamiServer(WebApplication app, WhoamiEndpoints endpoints, int port, string url)
+    private WhoamiServer(ServiceProvider services, IServer server, WhoamiEndpoints endpoints, int port, string url)
     {
-        _app = app;
+        _services = services;
+        _server = server;
         _endpoints = endpoints;
         Port = port;
         Url = url;
@@ -45,15 +50,10 @@ internal sealed class WhoamiServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
 
-        // The appsettings.json watcher that the default builder installs is useless here and costs an inotify watch.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        // A bare Kestrel (no web host, as Portico's entry points): the built-in default runs this backend in the router's
+        // process, where a host's DI, configuration sources and file watcher would all be idle memory.
+        ListenOptions? bound = null;
+        var services = KestrelServices.Build(NullLoggerFactory.Instance, kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.AllowAlternateSchemes = true;
@@ -61,20 +61,27 @@ internal sealed class WhoamiServer : IAsyncDisposable
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseH2cPriorKnowledge();
+                bound = listen;
             });
         });
-
-        var app = builder.Build();
+        var server = KestrelServices.Server(services);
         var endpoints = new WhoamiEndpoints(WhoamiIdentity.Detect(name), TimeProvider.System);
-        app.UseWebSockets();
-        app.Run(endpoints.HandleAsync);
-        await app.StartAsync(cancellationToken);
+        var webSockets = new WebSocketMiddleware(endpoints.HandleAsync, Options.Create(new WebSocketOptions()), NullLoggerFactory.Instance);
+        try
+        {
+            await server.StartAsync(new Application(webSockets.Invoke), cancellationToken);
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
 
-        var boundPort = BoundPort(app, port);
+        var boundPort = ((IPEndPoint)bound!.EndPoint).Port;
         var host = address.Equals(IPAddress.Any) ? IPAddress.Loopback
             : address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
             : address;
-        return new WhoamiServer(app, endpoints, boundPort, $"http://{new IPEndPoint(host, boundPort)}");
+        return new WhoamiServer(services, server, endpoints, boundPort, $"http://{new IPEndPoint(host, boundPort)}");
     }
 
     /// <summary>
@@ -86,37 +93,68 @@ internal sealed class WhoamiServer : IAsyncDisposable
         await using var server = await StartAsync(address, port, name, cancellationToken);
         output?.WriteLine($"whoami listening on {server.Url} (HTTP/1.1 and h2c)");
 
-        var stopping = server._app.Lifetime.ApplicationStopping;
-        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, both.Token);
+            await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
         }
         catch (OperationCanceledException)
         {
             // Either way of being asked to stop ends up here; stopping follows in DisposeAsync.
         }
+
+        void Stop(PosixSignalContext context)
+        {
+            // Stop gracefully instead of letting the runtime end the process.
+            context.Cancel = true;
+            stop.Cancel();
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default) => _server.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
-
-    private static int BoundPort(WebApplication app, int requested)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        if (addresses is not null)
+        using (var timeout = new CancellationTokenSource(ShutdownTimeout))
         {
-            foreach (var bound in addresses)
-            {
-                return new Uri(bound).Port;
-            }
+            await _server.StopAsync(timeout.Token);
         }
 
-        return requested;
+        _server.Dispose();
+        await _services.DisposeAsync();
+    }
+
+    /// <summary>Runs the request pipeline on Kestrel, reusing one context per connection as ASP.NET's hosting layer does.</summary>
+    private sealed class Application(RequestDelegate pipeline) : IHttpApplication<HttpContext>
+    {
+        public HttpContext CreateContext(IFeatureCollection contextFeatures)
+        {
+            if (contextFeatures is IHostContextContainer<HttpContext> container)
+            {
+                if (container.HostContext is DefaultHttpContext reused)
+                {
+                    reused.Initialize(contextFeatures);
+                    return reused;
+                }
+
+                var created = new DefaultHttpContext(contextFeatures);
+                container.HostContext = created;
+                return created;
+            }
+
+            return new DefaultHttpContext(contextFeatures);
+        }
+
+        public Task ProcessRequestAsync(HttpContext context) => pipeline(context);
+
+        public void DisposeContext(HttpContext context, Exception? exception)
+        {
+            if (context is DefaultHttpContext defaultContext)
+            {
+                defaultContext.Uninitialize();
+            }
+        }
     }
 }

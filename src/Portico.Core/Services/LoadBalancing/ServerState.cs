@@ -16,13 +16,12 @@ internal sealed class ServerState
     private bool _activeHealthy = true;
     private bool _passiveHealthy = true;
 
-    public ServerState(Uri url, int weight, ForwarderOptions forwarderOptions, string cookieValue)
+    public ServerState(Uri url, int weight, ForwarderOptions forwarderOptions)
     {
         Url = url;
         UrlText = url.OriginalString;
         Weight = weight;
         ForwarderOptions = forwarderOptions;
-        CookieValue = cookieValue;
     }
 
     public Uri Url { get; }
@@ -37,9 +36,6 @@ internal sealed class ServerState
 
     /// <summary>Forwarding options of this server (its <c>preservePath</c> differs per server).</summary>
     public ForwarderOptions ForwarderOptions { get; }
-
-    /// <summary>The sticky cookie value that designates this server.</summary>
-    public string CookieValue { get; }
 
     /// <summary>Up for the load balancer: not failed by the active check and not ejected by the passive one.</summary>
     public bool IsHealthy => Volatile.Read(ref _activeHealthy) && Volatile.Read(ref _passiveHealthy);
