@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -50,24 +49,7 @@ internal sealed partial class EntryPointDispatcher : IHttpApplication<HttpContex
         _logger = loggerFactory.CreateLogger("Portico.EntryPoints");
     }
 
-    public HttpContext CreateContext(IFeatureCollection contextFeatures)
-    {
-        // Kestrel keeps one context per connection when the application asks: reuse it as ASP.NET's hosting layer does.
-        if (contextFeatures is IHostContextContainer<HttpContext> container)
-        {
-            if (container.HostContext is DefaultHttpContext reused)
-            {
-                reused.Initialize(contextFeatures);
-                return reused;
-            }
-
-            var created = new DefaultHttpContext(contextFeatures);
-            container.HostContext = created;
-            return created;
-        }
-
-        return new DefaultHttpContext(contextFeatures);
-    }
+    public HttpContext CreateContext(IFeatureCollection contextFeatures) => PooledHttpContext.Create(contextFeatures);
 
     public void DisposeContext(HttpContext context, Exception? exception)
     {

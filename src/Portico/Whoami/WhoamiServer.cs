@@ -2,7 +2,6 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -129,23 +128,7 @@ internal sealed class WhoamiServer : IAsyncDisposable
     /// <summary>Runs the request pipeline on Kestrel, reusing one context per connection as ASP.NET's hosting layer does.</summary>
     private sealed class Application(RequestDelegate pipeline) : IHttpApplication<HttpContext>
     {
-        public HttpContext CreateContext(IFeatureCollection contextFeatures)
-        {
-            if (contextFeatures is IHostContextContainer<HttpContext> container)
-            {
-                if (container.HostContext is DefaultHttpContext reused)
-                {
-                    reused.Initialize(contextFeatures);
-                    return reused;
-                }
-
-                var created = new DefaultHttpContext(contextFeatures);
-                container.HostContext = created;
-                return created;
-            }
-
-            return new DefaultHttpContext(contextFeatures);
-        }
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => PooledHttpContext.Create(contextFeatures);
 
         public Task ProcessRequestAsync(HttpContext context) => pipeline(context);
 
