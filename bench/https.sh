@@ -127,13 +127,7 @@ write_https_report() {
     log "results appended to $RESULTS"
 }
 
-if [[ $BUILD == 1 ]]; then
-    log "building Portico (Release) into $OUT/portico"
-    if ! dotnet publish src/Portico -c Release -o "$OUT/portico" >"$BENCH_RUN/build.log" 2>&1; then
-        log "Portico build failed (see $OUT/run/build.log); its rows will say 'not run'"
-        rm -f "$PORTICO_BIN"
-    fi
-fi
+build_portico
 
 make_certificate
 start_backend

@@ -28,6 +28,17 @@ log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 # Starts a command in the background, pinned to a CPU, with its output in $BENCH_RUN/<name>.log.
 # Sets STARTED_PID. taskset execs the command, so the PID is the program's own.
+# With BUILD=1 (the scripts' default), publishes Portico (Release) into $OUT/portico; a failed build leaves no binary,
+# so Portico's rows say "not run".
+build_portico() {
+    [[ ${BUILD:-1} == 1 ]] || return 0
+    log "building Portico (Release) into $OUT/portico"
+    if ! dotnet publish src/Portico -c Release -o "$OUT/portico" >"$BENCH_RUN/build.log" 2>&1; then
+        log "Portico build failed (see $OUT/run/build.log); its rows will say 'not run'"
+        rm -f "$PORTICO_BIN"
+    fi
+}
+
 start_pinned() {
     local cpu=$1 name=$2
     shift 2

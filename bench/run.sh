@@ -31,13 +31,7 @@ ROWS="$OUT/results-$STAMP.tsv"
 declare -A RSS_IDLE=() RSS_AFTER=()
 trap stop_all EXIT
 
-if [[ $BUILD == 1 ]]; then
-    log "building Portico (Release) into $OUT/portico"
-    if ! dotnet publish src/Portico -c Release -o "$OUT/portico" >"$BENCH_RUN/build.log" 2>&1; then
-        log "Portico build failed (see $OUT/run/build.log); its rows will say 'not run'"
-        rm -f "$PORTICO_BIN"
-    fi
-fi
+build_portico
 
 start_backend
 for proxy in $PROXIES; do
