@@ -25,7 +25,6 @@ internal sealed partial class CertificateFileWatcher : IDisposable
     private readonly Channel<string> _changes = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private HashSet<string> _files = new(StringComparer.Ordinal);
-    private Task? _loop;
 
     public CertificateFileWatcher(RuntimeHolder runtime, Func<Task> rebuild, TimeProvider time, ILogger logger)
     {
@@ -51,7 +50,7 @@ internal sealed partial class CertificateFileWatcher : IDisposable
     {
         _runtime.Swapped += OnSwapped;
         OnSwapped(_runtime.Current);
-        _loop = RunAsync(_stopping.Token);
+        _ = RunAsync(_stopping.Token);
     }
 
     private void OnSwapped(RuntimeSnapshot snapshot)
