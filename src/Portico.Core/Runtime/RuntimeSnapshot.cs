@@ -75,8 +75,11 @@ internal sealed class RouteHandler
 
     public RequestDelegate Pipeline { get; }
 
-    /// <summary>The router's <c>observability.accessLogs</c> (true unless turned off).</summary>
-    public bool AccessLogs { get; init; } = true;
+    /// <summary>The router's <c>observability</c> options on this entry point (inherited from the entry point where unset).</summary>
+    public ObservabilityOptions Observability { get; init; } = ObservabilityOptions.All;
+
+    /// <summary>Whether the router's requests go to the access log.</summary>
+    public bool AccessLogs => Observability.AccessLogs;
 
     /// <summary>Whether the router's service is an internal one (<c>api@internal</c>, <c>ping@internal</c>...), which the access log skips unless <c>addInternals</c>.</summary>
     public bool IsInternal => ServiceName.EndsWith("@internal", StringComparison.Ordinal);

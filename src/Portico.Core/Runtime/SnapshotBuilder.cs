@@ -211,7 +211,7 @@ internal sealed partial class SnapshotBuilder
             }
         }
 
-        var accessLogs = RouterObservability.AccessLogs(router.Observability, item, router.Location, warnings);
+        var observability = RouterObservability.Parse(router.Observability, item, router.Location, warnings);
         if (router.ParentRefs is not null)
         {
             warnings.Add(new ConfigError(item, "parentRefs is accepted, not yet supported by this Portico version", router.Location, ConfigSeverity.Warning));
@@ -282,7 +282,7 @@ internal sealed partial class SnapshotBuilder
                 pipeline = chain[i](pipeline);
             }
 
-            var handler = new RouteHandler(name, router.Service!, pipeline) { AccessLogs = accessLogs };
+            var handler = new RouteHandler(name, router.Service!, pipeline) { Observability = observability.ResolveFor(_static.EntryPoints?.GetValueOrDefault(entryPoint)?.Observability) };
             (IsTlsOn(router, entryPoint) ? tlsRoutes : routes)[entryPoint].Add(new HttpRoute<RouteHandler>(name, rule!, priority, handler));
         }
 
